@@ -154,13 +154,41 @@ def performance(interval_start, volume, aht_seconds, agents, *, interval_minutes
     Staff after the horizon repeats the horizon's last day (see the module docstring).
     """
     g = _grid(interval_start, volume, aht_seconds, interval_minutes, open_minutes, response_hours)
+    return _performance(g, _extend_agents(g, agents))
+
+
+def _extend_agents(g: _Grid, agents) -> np.ndarray:
+    """Agents on the whole grid: given rows, zero in gaps, the last day repeated in the tail."""
     full = np.zeros(g.open.size)
     full[g.rows] = np.maximum(np.asarray(agents, dtype=float), 0.0)
     per_day = int(round(24 * 3600 / g.seconds))
     tail = np.arange(g.size, g.open.size)
     source = tail - per_day * ((tail - g.size) // per_day + 1)  # same slot, last horizon day
     full[tail] = np.where(source >= 0, full[np.maximum(source, 0)], 0.0)
-    return _performance(g, full)
+    return full
+
+
+@dataclass(frozen=True)
+class SimulationGrid:
+    """A deferred channel laid on its regular grid (tail included) for the simulator:
+    `rows` (grid position of each input row), per grid interval `volume` (contacts),
+    `aht_seconds`, `agents` and `deadline_seconds` (seconds from the first interval's start
+    by which the interval's contacts are due)."""
+
+    rows: np.ndarray
+    volume: np.ndarray
+    aht_seconds: np.ndarray
+    agents: np.ndarray
+    deadline_seconds: np.ndarray
+
+
+def simulation_grid(interval_start, volume, aht_seconds, agents, *, interval_minutes: int,
+                    open_minutes: tuple[int, int], response_hours: float) -> SimulationGrid:
+    """The inputs `scheduler.simulate.simulate_intervals` needs for a deferred channel."""
+    g = _grid(interval_start, volume, aht_seconds, interval_minutes, open_minutes, response_hours)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        aht = np.where(g.volume > 0, g.work / np.where(g.volume > 0, g.volume, 1.0), 1.0)
+    return SimulationGrid(g.rows, g.volume, aht, _extend_agents(g, agents), (g.deadline + 1) * g.seconds)
 
 
 def _performance(g: _Grid, agents: np.ndarray) -> DeferredResult:
