@@ -10,9 +10,9 @@ stages with rates ``theta (x + j + 1)``, j = 0..m, each of which it survives wit
 probability ``(x + j) / (x + j + 1)``; the product telescopes to ``x / (x + m + 1)`` and
 the stage times are independent of the outcome (competing exponentials), so:
 
-- P(answered within t | m) = x / (x + m + 1) * I_q(m + 1, x), q = 1 - exp(-theta t), the
-  regularised incomplete beta (the (m+1)-th of x+m+1 exponential clocks has rung by t);
-- E[wait; answered | m] = x / (x + m + 1) * (psi(x + m + 2) - psi(x + 1)) / theta.
+- P(answered within t | m) = x / (x + m + 1) * I_q(m + 1, x + 1), q = 1 - exp(-theta t), the
+  regularised incomplete beta (m+1 of x+m+1 exponential clocks of rate theta rang by t);
+- E[wait; answered | m] = x / (x + m + 1) * sum_{j=1..m+1} 1 / (x + j) / theta.
 
 `service_level` is the share of *offered* contacts answered within `answer_seconds`
 (abandoned contacts count as missed), `asa_seconds` the mean wait of answered contacts,
@@ -98,7 +98,11 @@ def _block(n, a, x, y, pat, t, m_max):
     """Erlang A for a block of live intervals, summing queue lengths 0..m_max-1."""
     m = np.arange(m_max, dtype=float)[None, :]
     xc, yc = x[:, None], y[:, None]
-    log_w = m * np.log(yc) - (special.gammaln(xc + m + 1.0) - special.gammaln(xc + 1.0))
+    # log y^m / ((x+1)...(x+m)) and sum_{j=1..m+1} 1/(x+j) as running sums of small terms:
+    # no cancellation between huge gammaln / digamma values when patience is long.
+    steps = np.log(yc / (xc + m[:, 1:]))
+    log_w = np.concatenate([np.zeros((x.size, 1)), np.cumsum(steps, axis=1)], axis=1)
+    harmonic = np.cumsum(1.0 / (np.maximum(xc, 0.0) + m + 1.0), axis=1)
     log_s = special.logsumexp(log_w, axis=1)
     log_r = log_blocking_ratio(n, a)
     log_pi_n = -np.logaddexp(log_r, log_s)
@@ -108,10 +112,10 @@ def _block(n, a, x, y, pat, t, m_max):
     xs = np.where(served, x, 1.0)[:, None]
     p_ans = np.where(served[:, None], xs / (xs + m + 1.0), 0.0)
     q = -np.expm1(-t / pat)[:, None]
-    within = np.where(served[:, None], special.betainc(m + 1.0, xs, q), 0.0)
+    within = np.where(served[:, None], special.betainc(m + 1.0, xs + 1.0, q), 0.0)
     sl = p_now + np.sum(p_m * p_ans * within, axis=1)
     abandon = np.sum(p_m * (1.0 - p_ans), axis=1)
-    wait_mass = np.sum(p_m * p_ans * (special.digamma(xs + m + 2.0) - special.digamma(xs + 1.0)), axis=1)
+    wait_mass = np.sum(p_m * p_ans * harmonic, axis=1)
     answered = 1.0 - abandon
     with np.errstate(divide="ignore", invalid="ignore"):
         asa = np.where(answered > 1e-300, wait_mass * pat / answered, np.inf)
