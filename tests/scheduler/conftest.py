@@ -78,3 +78,9 @@ def make_forecast(days: int = 2, interval_minutes: int = 30, seed: int = 0) -> p
             "volume_lo": vol * 0.8, "volume_hi": vol * 1.25, "aht_seconds": ahts[name], "model": "test",
         }))
     return pd.concat(frames, ignore_index=True)
+
+
+@pytest.fixture
+def forecast_factory():
+    """`make_forecast(days=, interval_minutes=, seed=)` as a fixture."""
+    return make_forecast
