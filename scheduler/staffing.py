@@ -6,7 +6,8 @@ frame. Columns (one row per forecast row, in the forecast's order):
 - `channel`, `interval_start`: as in the forecast;
 - `volume`: contacts reaching agents (after the what-if knobs: the volume column chosen
   by `staff_to`, times `volume_multiplier`, times ``1 - deflection[channel]``);
-- `aht_seconds`: handle time per contact (seconds) after `aht_multiplier`;
+- `aht_seconds`: handle time per contact (seconds) after `aht_multiplier` (0 where the
+  forecast has none);
 - `agents`: productive agents needed (integer); `staff`: ``ceil(agents / (1 - shrinkage))``;
 - `service_level`, `asa_seconds`, `occupancy`: achieved with exactly `agents`;
 - `backlog`: contacts waiting at the interval end (deferred channels; 0 for queues);
@@ -163,7 +164,7 @@ def requirements(forecast: pd.DataFrame, config: PlanningConfig, *, staff_to: st
             perf = queue_performance(channel, vol, aht, agents, minutes)
             perf["backlog"] = np.zeros(rows.size)
         out["volume"][rows] = vol
-        out["aht_seconds"][rows] = aht
+        out["aht_seconds"][rows] = np.nan_to_num(aht_all[rows], nan=0.0)
         out["agents"][rows] = agents
         out["staff"][rows] = np.ceil(agents / (1.0 - channel.shrinkage) - 1e-9)
         for key, values in perf.items():
