@@ -46,22 +46,22 @@ DAY_NOISE_SHARED, DAY_NOISE_CHANNEL = 0.04, 0.05  # lognormal sigmas, per day
 INTERVAL_SHAPE = 30.0  # gamma-Poisson shape: variance = mu + mu^2 / 30
 WEEKEND_WAVE_DAMPING = 0.5  # fewer users work at weekends, so waves hit less
 
-# daily: Tue-level contacts per day at mid-history; dow: Mon..Sun multipliers;
-# peaks: (hour, sd hours, height) of the weekday intraday profile; holiday: day level
-# on a public holiday relative to a Tuesday; aht: (base s, extra share at 08:00, CV).
+# daily: Tue-level contacts/day at mid-history; dow: Mon..Sun multipliers; peaks:
+# (hour, sd hours, height) of the weekday intraday profile; holiday: day level on a
+# public holiday relative to a Tuesday; aht: (base s, extra share at 08:00, CV).
 CHANNELS = {
-    "voice": dict(daily=2100, hours=(8, 22), dow=(1.10, 1.02, 1.0, 0.98, 0.90, 0.48, 0.42),
-                  peaks=[(10.5, 1.5, 1.0), (15.0, 1.8, 0.85), (20.0, 1.5, 0.25)],
-                  floor=0.10, holiday=0.40, aht=(330.0, 0.25, 0.8)),
-    "chat": dict(daily=1400, hours=(0, 24), dow=(1.08, 1.02, 1.0, 0.98, 0.92, 0.58, 0.52),
-                 peaks=[(10.5, 1.8, 1.0), (15.0, 2.0, 0.9), (20.5, 1.8, 0.55)],
-                 floor=0.03, holiday=0.45, aht=(520.0, 0.12, 0.7)),
-    "email": dict(daily=1500, hours=(0, 24), dow=(1.15, 1.03, 1.0, 0.98, 0.92, 0.45, 0.40),
-                  peaks=[(10.0, 2.0, 1.0), (15.0, 2.5, 0.9), (21.0, 2.0, 0.3)],
-                  floor=0.05, holiday=0.35, aht=(350.0, 0.06, 0.9)),
-    "social": dict(daily=300, hours=(0, 24), dow=(1.0, 1.0, 1.0, 1.0, 1.0, 0.9, 0.85),
-                   peaks=[(12.0, 3.0, 0.8), (20.5, 2.0, 1.0)],
-                   floor=0.08, holiday=0.70, aht=(235.0, 0.05, 0.8)),
+    "voice": {"daily": 1700, "hours": (8, 22), "floor": 0.10, "holiday": 0.40,
+              "dow": (1.09, 1.02, 1.0, 0.98, 0.90, 0.48, 0.42), "aht": (330.0, 0.25, 0.8),
+              "peaks": [(10.5, 1.5, 1.0), (15.0, 1.8, 0.85), (20.0, 1.5, 0.25)]},
+    "chat": {"daily": 1080, "hours": (0, 24), "floor": 0.03, "holiday": 0.45,
+             "dow": (1.08, 1.02, 1.0, 0.98, 0.92, 0.58, 0.52), "aht": (490.0, 0.12, 0.7),
+             "peaks": [(10.5, 1.8, 1.0), (15.0, 2.0, 0.9), (20.5, 1.8, 0.55)]},
+    "email": {"daily": 1100, "hours": (0, 24), "floor": 0.05, "holiday": 0.35,
+              "dow": (1.15, 1.03, 1.0, 0.98, 0.92, 0.45, 0.40), "aht": (350.0, 0.06, 0.9),
+              "peaks": [(10.0, 2.0, 1.0), (15.0, 2.5, 0.9), (21.0, 2.0, 0.3)]},
+    "social": {"daily": 240, "hours": (0, 24), "floor": 0.08, "holiday": 0.70,
+               "dow": (1.0, 1.0, 1.0, 1.0, 1.0, 0.9, 0.85), "aht": (235.0, 0.05, 0.8),
+               "peaks": [(12.0, 3.0, 0.8), (20.5, 2.0, 1.0)]},
 }
 SPRING_FESTIVAL_EXTRA = 0.8  # Spring Festival is quieter still than other holidays
 REBOUND = {"Spring Festival": (1.30, 1.12), "National Day": (1.15,)}  # days after
@@ -83,22 +83,18 @@ HOLIDAYS = [
     ("National Day", "2026-10-01", "2026-10-07"),
 ]
 
-# Peak uplift per channel for an event of the reference size (scaled by
-# (size / ref) ** 0.8), AHT uplift at reference size (scaled by (size / ref) ** 0.3),
-# the channels it materially hits, and the (lo, hi) size range.
+# vol / aht: peak volume and AHT uplift per channel (voice, chat, email, social) for an
+# event of size ref; scaled by (size / ref) ** 0.8 (volume) and ** 0.3 (AHT).
+# channels: the ones it materially hits; sizes: (lo, hi) for past waves.
 KINDS = {
-    "migration": dict(ref=50_000, sizes=(1_000, 50_000), channels="voice;email;chat",
-                      vol=dict(voice=1.2, email=1.1, chat=0.5, social=0.1),
-                      aht=dict(voice=0.22, email=0.12, chat=0.10, social=0.0)),
-    "onboarding": dict(ref=20_000, sizes=(500, 20_000), channels="chat;voice;email",
-                       vol=dict(voice=0.8, email=0.3, chat=1.1, social=0.1),
-                       aht=dict(voice=0.10, email=0.05, chat=0.12, social=0.0)),
-    "release": dict(ref=None, sizes=None, channels="*",
-                    vol=dict(voice=0.25, email=0.20, chat=0.30, social=0.35),
-                    aht=dict(voice=0.05, email=0.05, chat=0.05, social=0.05)),
-    "outage": dict(ref=None, sizes=None, channels="voice;chat",
-                   vol=dict(voice=2.5, email=0.0, chat=2.0, social=0.0),
-                   aht=dict(voice=-0.15, email=0.0, chat=-0.10, social=0.0)),
+    "migration": {"ref": 50_000, "sizes": (1_000, 50_000), "channels": "voice;email;chat",
+                  "vol": (0.8, 0.35, 0.7, 0.1), "aht": (0.18, 0.08, 0.10, 0.0)},
+    "onboarding": {"ref": 20_000, "sizes": (500, 20_000), "channels": "chat;voice;email",
+                   "vol": (0.8, 1.1, 0.3, 0.1), "aht": (0.10, 0.12, 0.05, 0.0)},
+    "release": {"ref": None, "sizes": None, "channels": "*",
+                "vol": (0.25, 0.30, 0.20, 0.35), "aht": (0.05, 0.05, 0.05, 0.05)},
+    "outage": {"ref": None, "sizes": None, "channels": "voice;chat",  # "is it down?"
+               "vol": (2.0, 1.6, 0.0, 0.0), "aht": (-0.15, -0.10, 0.0, 0.0)},
 }
 PAST_WAVES = {"onboarding": 13, "migration": 11, "release": 3, "outage": 1}
 COMPANIES = [
@@ -117,8 +113,8 @@ FUTURE = [  # (name, kind, start, end exclusive, size): inside the forecast hori
 ]
 
 # Agents: skill mix -> head count; part-timer share; hourly cost.
-SKILL_MIX = {"voice": 40, "chat": 20, "voice;chat": 28, "email;social": 18,
-             "voice;chat;email;social": 14}
+SKILL_MIX = {"voice": 44, "chat": 22, "voice;chat": 34, "email;social": 22,
+             "voice;chat;email;social": 18}
 PART_TIME_SHARE = 0.15
 FIRST_NAMES = [
     "Wei", "Fang", "Jun", "Li", "Mei", "Hao", "Xin", "Yan", "Priya", "Arjun", "Aisha",
@@ -225,7 +221,8 @@ def plan_events(rng: np.random.Generator, holidays: pd.DataFrame) -> pd.DataFram
                      KINDS[kind]["channels"], float(size)))
     events = pd.DataFrame(rows, columns=["name", "kind", "start", "end", "channels", "size"])
     n = len(events)  # hidden response parameters, one draw per event
-    events["noise"] = rng.uniform(0.8, 1.2, n)
+    future = (events["start"] >= END).to_numpy()  # future response: exactly typical
+    events["noise"] = np.where(future, 1.0, rng.uniform(0.8, 1.2, n))
     outage = (events["kind"] == "outage").to_numpy()
     events["ramp_days"] = np.where(outage, 0.02, rng.uniform(1.0, 2.0, n))
     events["decay_days"] = np.where(outage, 0.25, rng.uniform(2.0, 5.0, n))
@@ -250,8 +247,9 @@ def event_multipliers(ch: str, stamps: pd.DatetimeIndex, events: pd.DataFrame):
         spec = KINDS[ev.kind]
         scale = ev.size / spec["ref"] if spec["ref"] else 1.0
         shape = response_shape(stamps, ev)
-        vol += spec["vol"][ch] * scale**0.8 * ev.noise * shape
-        aht += spec["aht"][ch] * scale**0.3 * shape
+        k = list(CHANNELS).index(ch)
+        vol += spec["vol"][k] * scale**0.8 * ev.noise * shape
+        aht += spec["aht"][k] * scale**0.3 * shape
     return vol, aht
 
 
