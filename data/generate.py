@@ -88,7 +88,7 @@ HOLIDAYS = [
 # channels: the ones it materially hits; sizes: (lo, hi) for past waves.
 KINDS = {
     "migration": {"ref": 50_000, "sizes": (1_000, 50_000), "channels": "voice;email;chat",
-                  "vol": (0.8, 0.35, 0.7, 0.1), "aht": (0.18, 0.08, 0.10, 0.0)},
+                  "vol": (0.7, 0.3, 0.6, 0.1), "aht": (0.15, 0.06, 0.08, 0.0)},
     "onboarding": {"ref": 20_000, "sizes": (500, 20_000), "channels": "chat;voice;email",
                    "vol": (0.8, 1.1, 0.3, 0.1), "aht": (0.10, 0.12, 0.05, 0.0)},
     "release": {"ref": None, "sizes": None, "channels": "*",
