@@ -4,32 +4,30 @@ Run ``python data/generate.py``: it rewrites ``history.parquet``, ``events.csv``
 ``agents.csv`` and ``planning.toml`` in this folder, byte for byte the same every time
 (one ``numpy.random.default_rng(SEED)``, drawn in a fixed order).
 
-The generator models *reality*, not a forecaster: volume per channel and 30-minute
-interval = daily level (growth, season, weekday, holidays) x intraday profile x
-(1 + uplift of every wave/release/outage active then), then a day-level multiplicative
-noise shared by all intervals of a day and a gamma-Poisson (negative binomial) draw.
-The mean handle time of an interval is the mean of ``volume`` gamma-distributed handle
-times around an hour-of-day profile raised by active waves.
+It models *reality*, not a forecaster: expected volume per channel and 30-minute interval
+= daily level (growth, season, weekday, holidays) x intraday profile x (1 + uplift of the
+waves, releases and outages active then); a day-level lognormal noise shared by the day's
+intervals and a gamma-Poisson (negative binomial) draw give the volume; the AHT is the mean
+of ``volume`` gamma handle times around an hour-of-day profile raised by active waves.
 
-Workforce sizing (expected volume of the roster week 2026-12-07..13, including the
-Northwind Traders migration, 30,000 mailboxes, 12-08..12-11, computed with Erlang C at
-the planning.toml targets; staff = agents / (1 - shrinkage 0.30)):
+Workforce sizing: expected volume of the roster week 2026-12-07..13 from this model,
+Erlang C per interval at the planning.toml targets (occupancy <= 0.85), staff = agents /
+(1 - shrinkage 0.30); deferred channels by workload smoothed over the response window.
 
-* voice, 80% in 20 s: peak Tue 12-08 ~ 200 calls/30 min at ~ 440 s AHT = 49 Erlang
-  -> 56 agents -> 80 staff; a normal weekday peak (Mon 12-14 level) ~ 150 calls
-  -> 35 agents -> 50 staff; ~ 3,000 staffed hours in the week.
-* chat, 80% in 60 s, 2 chats per agent at 25% slowdown: peak ~ 105 chats/30 min
-  at ~ 560 s -> 19 slots-agents -> 27 staff; ~ 1,200 staffed hours.
-* email (4 h) and social (2 h) by workload: ~ 1,700 emails x 360 s / 3600 / 0.7 =
-  ~ 240 h/day of which most in 08:00-22:00 -> ~ 20 staff at peak; social ~ 3 staff;
-  ~ 1,700 staffed hours together.
-* total ~ 5,900 staffed hours / ~ 40 h per agent-week = ~ 148 agent-weeks if every hour
-  were used; multi-skilled agents pool the peaks, so 120 agents (102 full-timers at
-  36-45 h, 18 part-timers at 16-30 h, ~ 4,900 hours max) cover normal weekdays and the
-  weekend comfortably and leave the migration peaks (Tue-Thu late morning) tight.
+* normal week (no wave): voice Mon 2,185 / Tue-Thu ~2,000 / Fri 1,810 / weekend
+  ~900 calls, peak 129 calls/30 min at 366 s -> 46 staff; chat ~1,300/day, peak 63
+  chats at 516 s (2 at once, +25 % slower) -> 20 staff; email ~1,300/day -> 19 staff;
+  social ~280/day -> 3 staff. Peak 85 staff at once, 5,030 staffed hours a week.
+* roster week with the Northwind migration (30,000 mailboxes, Tue-Fri): voice
+  +45 % (Wed 2,940 calls, peak 178 at 413 s -> 69 staff), email +40 %, chat +20 %:
+  peak 119 staff at once, 6,280 staffed hours (170 of them at night, 23:00-07:00,
+  outside every shift start window).
+* supply: 140 agents, 119 full-timers (36-45 h incl. the 1 h break = up to 40 h
+  productive) and 21 part-timers (16-20 min, 24-30 max) = ~5,260 productive hours.
+  Normal weeks fit with ~5 % slack; the migration week is ~15 % short, concentrated in
+  Wed-Fri 09:00-16:00 - tight intervals for the solver to trade off, not a blank roster.
+  (At the 120 agents first guessed, even a normal week would be short by ~10 %.)
 """
-
-from __future__ import annotations
 
 from pathlib import Path
 
@@ -98,17 +96,18 @@ KINDS = {
 }
 PAST_WAVES = {"onboarding": 13, "migration": 11, "release": 3, "outage": 1}
 COMPANIES = [
-    "Acme Corp", "Borealis Freight", "Cinnabar Health", "Dunmore Legal",
-    "Evergreen Schools", "Falcon Retail", "Golden Lotus Hotels", "Harbor Bank",
-    "Ironbridge Engineering", "Jade River Logistics", "Keystone Insurance",
-    "Lumen Media", "Meridian Pharma", "Orchid Cosmetics", "Pioneer Automotive",
-    "Quanta Semiconductors", "Redwood Realty", "Summit Telecom", "Tianfu Foods",
-    "Umbra Games", "Vistula Energy", "Westlake University", "Yangtze Shipping",
-    "Zenith Airlines",
-]
-RELEASES = ["Webmail 5.0 release", "Mobile app 3.2 release", "Admin console redesign release"]
+    "Acme Corp", "Borealis Freight", "Cinnabar Health", "Dunmore Legal", "Evergreen Schools",
+    "Falcon Retail", "Golden Lotus Hotels", "Harbor Bank", "Ironbridge Engineering",
+    "Jade River Logistics", "Keystone Insurance", "Lumen Media", "Meridian Pharma",
+    "Orchid Cosmetics", "Pioneer Automotive", "Quanta Semiconductors", "Redwood Realty",
+    "Summit Telecom", "Tianfu Foods", "Umbra Games", "Vistula Energy", "Westlake University",
+    "Yangtze Shipping", "Zenith Airlines"]
+RELEASES = ["Webmail 5.0 release", "Mobile app 3.2 release",
+            "Admin console redesign release"]
+EVENT_COLUMNS = ["name", "kind", "start", "end", "channels", "size"]
 FUTURE = [  # (name, kind, start, end exclusive, size): inside the forecast horizon
-    ("Northwind Traders mailbox migration", "migration", "2026-12-08", "2026-12-12", 30_000),
+    ("Northwind Traders mailbox migration", "migration", "2026-12-08", "2026-12-12",
+     30_000),
     ("Blue Peak Cloud onboarding", "onboarding", "2026-12-14", "2026-12-18", 12_000),
 ]
 
@@ -117,23 +116,21 @@ SKILL_MIX = {"voice": 44, "chat": 22, "voice;chat": 34, "email;social": 22,
              "voice;chat;email;social": 18}
 PART_TIME_SHARE = 0.15
 FIRST_NAMES = [
-    "Wei", "Fang", "Jun", "Li", "Mei", "Hao", "Xin", "Yan", "Priya", "Arjun", "Aisha",
-    "Omar", "Sofia", "Mateo", "Lucia", "Kenji", "Yuki", "Min-jun", "Ji-woo", "Nguyen",
-    "Linh", "Anna", "Lukas", "Chloe", "Noah", "Amara", "Kwame", "Fatima", "Ivan",
-    "Olga", "Tariq", "Leila", "Diego", "Camila", "Rahul", "Siti", "Budi", "Tomas",
-]
+    "Wei", "Fang", "Jun", "Li", "Mei", "Hao", "Xin", "Yan", "Priya", "Arjun", "Aisha", "Omar",
+    "Sofia", "Mateo", "Lucia", "Kenji", "Yuki", "Min-jun", "Ji-woo", "Thu", "Linh", "Anna",
+    "Lukas", "Chloe", "Noah", "Amara", "Kwame", "Fatima", "Ivan", "Olga", "Tariq", "Leila",
+    "Diego", "Camila", "Rahul", "Siti", "Budi", "Tomas"]
 LAST_NAMES = [
-    "Zhang", "Wang", "Chen", "Liu", "Huang", "Zhao", "Wu", "Zhou", "Sun", "Ma", "Lin",
-    "Guo", "He", "Sharma", "Khan", "Haddad", "Garcia", "Rossi", "Tanaka", "Kim",
-    "Tran", "Novak", "Muller", "Martin", "Okafor", "Mensah", "Petrov", "Silva",
-    "Rahman", "Santos", "Hansen", "Kowalski", "Yilmaz", "Ahmed", "Wiryawan",
-]
+    "Zhang", "Wang", "Chen", "Liu", "Huang", "Zhao", "Wu", "Zhou", "Sun", "Ma", "Lin", "Guo",
+    "He", "Sharma", "Khan", "Haddad", "Garcia", "Rossi", "Tanaka", "Kim", "Tran", "Novak",
+    "Muller", "Martin", "Okafor", "Mensah", "Petrov", "Silva", "Rahman", "Santos", "Hansen",
+    "Kowalski", "Yilmaz", "Ahmed", "Wiryawan"]
 UNAVAILABLE = ["2026-12-08;Sat", "Sun", "2026-12-09", "Mon;Tue", "2026-12-11;2026-12-12",
-               "Fri", "2026-12-10", "Sat;Sun"]
+               "Fri", "2026-12-10", "Sat;Sun"]  # dates in the roster week or weekdays
 
 
 def intraday_profiles(cfg: dict) -> np.ndarray:
-    """Share of a day's volume per 30-min slot, rows: Mon-Thu, Friday, weekend/holiday."""
+    """Share of a day's volume per 30-min slot; rows Mon-Thu, Friday, weekend/holiday."""
     hour = np.arange(48) / 2 + 0.25
     lo, hi = cfg["hours"]
     profiles = []
@@ -142,7 +139,8 @@ def intraday_profiles(cfg: dict) -> np.ndarray:
         weight = np.full(48, cfg["floor"] * (1.5 if kind == "weekend" else 1.0))
         for centre, sd, height in cfg["peaks"]:
             height = height**0.5 if kind == "weekend" else height
-            weight += height * np.exp(-0.5 * ((hour - centre - (widen - 1)) / (sd * widen)) ** 2)
+            z = (hour - centre - (widen - 1)) / (sd * widen)  # weekend: later, wider
+            weight += height * np.exp(-0.5 * z**2)
         if kind == "friday":  # people leave early on Friday afternoons
             weight *= 1 - 0.35 / (1 + np.exp(-(hour - 15.0) / 1.2))
         weight[(hour < lo) | (hour > hi)] = 0.0
@@ -167,7 +165,8 @@ def day_level(ch: str, stamps: pd.DatetimeIndex, holidays: pd.DataFrame) -> np.n
     cfg = CHANNELS[ch]
     days = stamps.normalize()
     years = (days - START).days.to_numpy() / 365.25
-    season = 1 + SEASON_AMPLITUDE * np.cos(2 * np.pi * (days.day_of_year.to_numpy() - 5) / 365.25)
+    phase = 2 * np.pi * (days.day_of_year.to_numpy() - 5) / 365.25
+    season = 1 + SEASON_AMPLITUDE * np.cos(phase)
     level = cfg["daily"] * (1 + GROWTH_PER_YEAR) ** (years - 1) * season
     dow = days.day_of_week.to_numpy()
     factor = np.asarray(cfg["dow"])[dow]
@@ -204,11 +203,11 @@ def plan_events(rng: np.random.Generator, holidays: pd.DataFrame) -> pd.DataFram
         days = int(rng.integers(2, 6)) if kind == "migration" else int(rng.integers(3, 6))
         while any(start + pd.Timedelta(days=d) in off for d in range(-2, days + 6)):
             start += pd.Timedelta(days=1)
-        if kind == "outage":
-            start += pd.Timedelta(days=(7 - start.day_of_week) if start.day_of_week >= 5 else 0,
-                                  hours=10 + int(rng.integers(0, 4)))
-            end, name, size = start + pd.Timedelta(hours=int(rng.integers(3, 5))), \
-                "Mail delivery outage", np.nan
+        if kind == "outage":  # a weekday, a few daytime hours
+            skip = 7 - start.day_of_week if start.day_of_week >= 5 else 0
+            start += pd.Timedelta(days=skip, hours=10 + int(rng.integers(0, 4)))
+            end = start + pd.Timedelta(hours=int(rng.integers(3, 5)))
+            name, size = "Mail delivery outage", np.nan
         elif kind == "release":
             end, name, size = start + pd.Timedelta(days=2), next(releases), np.nan
         else:
@@ -219,7 +218,7 @@ def plan_events(rng: np.random.Generator, holidays: pd.DataFrame) -> pd.DataFram
     for name, kind, start, end, size in FUTURE:
         rows.append((name, kind, pd.Timestamp(start, tz=TZ), pd.Timestamp(end, tz=TZ),
                      KINDS[kind]["channels"], float(size)))
-    events = pd.DataFrame(rows, columns=["name", "kind", "start", "end", "channels", "size"])
+    events = pd.DataFrame(rows, columns=EVENT_COLUMNS)
     n = len(events)  # hidden response parameters, one draw per event
     future = (events["start"] >= END).to_numpy()  # future response: exactly typical
     events["noise"] = np.where(future, 1.0, rng.uniform(0.8, 1.2, n))
@@ -230,14 +229,15 @@ def plan_events(rng: np.random.Generator, holidays: pd.DataFrame) -> pd.DataFram
 
 
 def response_shape(stamps: pd.DatetimeIndex, ev) -> np.ndarray:
-    """0..1 response to an event: ramps up, holds, decays exponentially after its end."""
+    """0..1 response to an event: ramps up, holds, decays exponentially after end."""
     t = (stamps - ev.start).total_seconds().to_numpy() / 86400
     dur = (ev.end - ev.start).total_seconds() / 86400
     held = np.minimum(1.0, (np.clip(t, 0, dur) + 0.1) / ev.ramp_days)
     decay = np.exp(-3 * np.clip(t - dur, 0, None) / ev.decay_days)
     shape = np.where((t >= 0) & (t < dur + ev.decay_days), held * decay, 0.0)
     weekend = np.asarray(stamps.day_of_week >= 5)
-    return np.where(weekend & (ev.kind != "outage"), shape * WEEKEND_WAVE_DAMPING, shape)
+    damp = np.where(weekend & (ev.kind != "outage"), WEEKEND_WAVE_DAMPING, 1.0)
+    return shape * damp
 
 
 def event_multipliers(ch: str, stamps: pd.DatetimeIndex, events: pd.DataFrame):
@@ -262,20 +262,15 @@ def expected(ch: str, stamps: pd.DatetimeIndex, holidays, events):
     return day_level(ch, stamps, holidays) * vol_mult, aht
 
 
-def open_stamps(ch: str) -> pd.DatetimeIndex:
-    """History interval starts during the channel's open hours."""
-    stamps = pd.date_range(START, END, freq="30min", inclusive="left")
-    lo, hi = CHANNELS[ch]["hours"]
-    return stamps[(stamps.hour >= lo) & (stamps.hour < hi)]
-
-
 def simulate_history(rng: np.random.Generator, holidays, events) -> pd.DataFrame:
     """Draw the interval-level history frame for all channels."""
     n_days = (END - START).days
     shared = rng.normal(0, DAY_NOISE_SHARED, n_days)
+    every = pd.date_range(START, END, freq="30min", inclusive="left")
     frames = []
     for ch in CHANNELS:
-        stamps = open_stamps(ch)
+        lo, hi = CHANNELS[ch]["hours"]  # rows only while the channel is open
+        stamps = every[(every.hour >= lo) & (every.hour < hi)]
         mu, aht = expected(ch, stamps, holidays, events)
         day = (stamps.normalize() - START).days.to_numpy()
         noise = np.exp(shared + rng.normal(0, DAY_NOISE_CHANNEL, n_days) - 0.5 * (
@@ -293,21 +288,20 @@ def simulate_history(rng: np.random.Generator, holidays, events) -> pd.DataFrame
 
 def events_frame(holidays: pd.DataFrame, events: pd.DataFrame) -> pd.DataFrame:
     """events.csv rows: holidays then waves, dates as ISO text, end exclusive."""
-    def fmt(ts: pd.Timestamp) -> str:
-        return ts.strftime("%Y-%m-%d" if ts == ts.normalize() else "%Y-%m-%d %H:%M")
-
-    hol = [(name, "holiday", pd.Timestamp(a), pd.Timestamp(b) + pd.Timedelta(days=1), "*", pd.NA)
+    day = pd.Timedelta(days=1)
+    hol = [(name, "holiday", pd.Timestamp(a), pd.Timestamp(b) + day, "*", pd.NA)
            for name, a, b in HOLIDAYS]
-    waves = list(events[["name", "kind", "start", "end", "channels", "size"]].itertuples(
-        index=False, name=None))
-    out = pd.DataFrame(hol + waves, columns=["name", "kind", "start", "end", "channels", "size"])
-    out["start"], out["end"] = out["start"].map(fmt), out["end"].map(fmt)
+    waves = list(events[EVENT_COLUMNS].itertuples(index=False, name=None))
+    out = pd.DataFrame(hol + waves, columns=EVENT_COLUMNS)
+    for col in ("start", "end"):  # dates, or local "YYYY-MM-DD HH:MM" when not midnight
+        out[col] = [t.strftime("%Y-%m-%d" if t == t.normalize() else "%Y-%m-%d %H:%M")
+                    for t in out[col]]
     out["size"] = pd.array(out["size"], dtype="Int64")
     return out.sort_values("start", kind="stable")
 
 
 def agents_frame(rng: np.random.Generator) -> pd.DataFrame:
-    """About 120 agents with mixed skills, part-timers, a few unavailabilities."""
+    """140 agents with mixed skills, part-timers and a few unavailabilities."""
     skills = rng.permutation([s for s, n in SKILL_MIX.items() for _ in range(n)])
     n = len(skills)
     names = rng.permutation([f"{f} {s}" for f in FIRST_NAMES for s in LAST_NAMES])[:n]
@@ -317,7 +311,8 @@ def agents_frame(rng: np.random.Generator) -> pd.DataFrame:
     unavailable = np.full(n, "", dtype=object)
     unavailable[rng.choice(n, len(UNAVAILABLE), replace=False)] = UNAVAILABLE
     n_skills = np.array([s.count(";") + 1 for s in skills])
-    cost = np.minimum(40.0, np.round((rng.uniform(28, 33, n) + 2.0 * (n_skills - 1)) * 2) / 2)
+    cost = rng.uniform(28, 33, n) + 2.0 * (n_skills - 1)  # multi-skilled earn more
+    cost = np.minimum(40.0, np.round(cost * 2) / 2)
     return pd.DataFrame({
         "agent_id": [f"A{i + 1:03d}" for i in range(n)], "name": names, "channels": skills,
         "min_hours_week": min_h, "max_hours_week": max_h, "unavailable": unavailable,
