@@ -10,23 +10,21 @@ waves, releases and outages active then); a day-level lognormal noise shared by 
 intervals and a gamma-Poisson (negative binomial) draw give the volume; the AHT is the mean
 of ``volume`` gamma handle times around an hour-of-day profile raised by active waves.
 
-Workforce sizing: expected volume of the roster week 2026-12-07..13 from this model,
-Erlang C per interval at the planning.toml targets (occupancy <= 0.85), staff = agents /
-(1 - shrinkage 0.30); deferred channels by workload smoothed over the response window.
-
-* normal week (no wave): voice Mon 2,185 / Tue-Thu ~2,000 / Fri 1,810 / weekend
-  ~900 calls, peak 129 calls/30 min at 366 s -> 46 staff; chat ~1,300/day, peak 63
-  chats at 516 s (2 at once, +25 % slower) -> 20 staff; email ~1,300/day -> 19 staff;
-  social ~280/day -> 3 staff. Peak 85 staff at once, 5,030 staffed hours a week.
-* roster week with the Northwind migration (30,000 mailboxes, Tue-Fri): voice
-  +45 % (Wed 2,940 calls, peak 178 at 413 s -> 69 staff), email +40 %, chat +20 %:
-  peak 119 staff at once, 6,280 staffed hours (170 of them at night, 23:00-07:00,
-  outside every shift start window).
-* supply: 140 agents, 119 full-timers (36-45 h incl. the 1 h break = up to 40 h
-  productive) and 21 part-timers (16-20 min, 24-30 max) = ~5,260 productive hours.
-  Normal weeks fit with ~5 % slack; the migration week is ~15 % short, concentrated in
-  Wed-Fri 09:00-16:00 - tight intervals for the solver to trade off, not a blank roster.
-  (At the 120 agents first guessed, even a normal week would be short by ~10 %.)
+Workforce sizing (roster week 2026-12-07..13, expected volume from this model, Erlang C
+per interval at the planning.toml targets with occupancy <= 0.85, staff = agents / 0.70;
+deferred channels by workload smoothed over the response window):
+* normal week: voice Mon 2,185 / Tue-Thu ~2,000 / Fri 1,810 / weekend ~900 calls, peak
+  129 calls/30 min at 366 s -> 46 staff; chat ~1,300/day, peak 63 at 516 s (2 at once,
+  +25 % slower) -> 20 staff; email ~1,300/day -> 19; social ~280/day -> 3. Peak 85 staff
+  at once, 5,030 staffed hours a week.
+* with the Northwind migration (30,000 mailboxes, Tue-Fri): voice +45 % (Wed 2,940 calls,
+  peak 178 at 413 s -> 69 staff), email +40 %, chat +20 %: peak 119 staff at once, 6,280
+  staffed hours (170 of them at night, outside every shift).
+* supply: 140 agents = 119 full-timers (36-45 h with the 1 h breaks, so <= 40 h on the
+  floor) + 21 part-timers (16-20 min, 24-30 max) = ~5,260 productive hours. Normal weeks
+  fit with ~5 % slack; the migration week is ~15 % short, mostly Wed-Fri 09:00-16:00:
+  tight intervals to trade off, not a blank roster. (120 agents: ~10 % short even in a
+  normal week.)
 """
 
 from pathlib import Path
@@ -64,26 +62,20 @@ CHANNELS = {
 SPRING_FESTIVAL_EXTRA = 0.8  # Spring Festival is quieter still than other holidays
 REBOUND = {"Spring Festival": (1.30, 1.12), "National Day": (1.15,)}  # days after
 
-# Official 2025/2026 PRC public holidays (inclusive first/last day off).
-HOLIDAYS = [
-    ("New Year's Day", "2025-01-01", "2025-01-01"),
-    ("Spring Festival", "2025-01-28", "2025-02-04"),
-    ("Qingming Festival", "2025-04-04", "2025-04-06"),
-    ("Labour Day", "2025-05-01", "2025-05-05"),
-    ("Dragon Boat Festival", "2025-05-31", "2025-06-02"),
-    ("National Day and Mid-Autumn Festival", "2025-10-01", "2025-10-08"),
-    ("New Year's Day", "2026-01-01", "2026-01-03"),
-    ("Spring Festival", "2026-02-15", "2026-02-23"),
-    ("Qingming Festival", "2026-04-04", "2026-04-06"),
-    ("Labour Day", "2026-05-01", "2026-05-05"),
-    ("Dragon Boat Festival", "2026-06-19", "2026-06-21"),
-    ("Mid-Autumn Festival", "2026-09-25", "2026-09-27"),
-    ("National Day", "2026-10-01", "2026-10-07"),
-]
+# Official 2025/2026 PRC public holidays: name -> (first, last day off) per year.
+HOLIDAYS = {
+    "New Year's Day": [("2025-01-01", "2025-01-01"), ("2026-01-01", "2026-01-03")],
+    "Spring Festival": [("2025-01-28", "2025-02-04"), ("2026-02-15", "2026-02-23")],
+    "Qingming Festival": [("2025-04-04", "2025-04-06"), ("2026-04-04", "2026-04-06")],
+    "Labour Day": [("2025-05-01", "2025-05-05"), ("2026-05-01", "2026-05-05")],
+    "Dragon Boat Festival": [("2025-05-31", "2025-06-02"), ("2026-06-19", "2026-06-21")],
+    "National Day and Mid-Autumn Festival": [("2025-10-01", "2025-10-08")],
+    "Mid-Autumn Festival": [("2026-09-25", "2026-09-27")],
+    "National Day": [("2026-10-01", "2026-10-07")],
+}
 
-# vol / aht: peak volume and AHT uplift per channel (voice, chat, email, social) for an
-# event of size ref; scaled by (size / ref) ** 0.8 (volume) and ** 0.3 (AHT).
-# channels: the ones it materially hits; sizes: (lo, hi) for past waves.
+# vol / aht: peak uplift (voice, chat, email, social) at size ref, scaled by (size / ref)
+# ** 0.8 / ** 0.3; channels: those materially hit; sizes: (lo, hi) for past waves.
 KINDS = {
     "migration": {"ref": 50_000, "sizes": (1_000, 50_000), "channels": "voice;email;chat",
                   "vol": (0.7, 0.3, 0.6, 0.1), "aht": (0.15, 0.06, 0.08, 0.0)},
@@ -151,7 +143,7 @@ def intraday_profiles(cfg: dict) -> np.ndarray:
 def holiday_table() -> pd.DataFrame:
     """One row per holiday day: name, date (local midnight) and day-after rebounds."""
     rows = []
-    for name, first, last in HOLIDAYS:
+    for name, first, last in [(n, a, b) for n, spans in HOLIDAYS.items() for a, b in spans]:
         days = pd.date_range(first, last, freq="D", tz=TZ)
         rows += [(name, d, "holiday") for d in days]
         key = next((k for k in REBOUND if name.startswith(k)), None)
@@ -236,26 +228,18 @@ def response_shape(stamps: pd.DatetimeIndex, ev) -> np.ndarray:
     decay = np.exp(-3 * np.clip(t - dur, 0, None) / ev.decay_days)
     shape = np.where((t >= 0) & (t < dur + ev.decay_days), held * decay, 0.0)
     weekend = np.asarray(stamps.day_of_week >= 5)
-    damp = np.where(weekend & (ev.kind != "outage"), WEEKEND_WAVE_DAMPING, 1.0)
-    return shape * damp
+    return shape * np.where(weekend & (ev.kind != "outage"), WEEKEND_WAVE_DAMPING, 1.0)
 
 
-def event_multipliers(ch: str, stamps: pd.DatetimeIndex, events: pd.DataFrame):
-    """(volume multiplier, AHT multiplier) of every interval from all events."""
-    vol, aht = np.ones(len(stamps)), np.ones(len(stamps))
+def expected(ch: str, stamps: pd.DatetimeIndex, holidays, events):
+    """Expected volume and mean AHT (s) per interval: baseline times event uplifts."""
+    vol_mult, aht_mult, k = np.ones(len(stamps)), np.ones(len(stamps)), list(CHANNELS).index(ch)
     for ev in events.itertuples():
         spec = KINDS[ev.kind]
         scale = ev.size / spec["ref"] if spec["ref"] else 1.0
         shape = response_shape(stamps, ev)
-        k = list(CHANNELS).index(ch)
-        vol += spec["vol"][k] * scale**0.8 * ev.noise * shape
-        aht += spec["aht"][k] * scale**0.3 * shape
-    return vol, aht
-
-
-def expected(ch: str, stamps: pd.DatetimeIndex, holidays, events):
-    """Expected volume and mean AHT (s) per interval, without noise."""
-    vol_mult, aht_mult = event_multipliers(ch, stamps, events)
+        vol_mult += spec["vol"][k] * scale**0.8 * ev.noise * shape
+        aht_mult += spec["aht"][k] * scale**0.3 * shape
     base, morning, _ = CHANNELS[ch]["aht"]
     hour = stamps.hour.to_numpy() + stamps.minute.to_numpy() / 60
     aht = base * (1 + morning * np.exp(-np.clip(hour - 8, 0, None) / 3)) * aht_mult
@@ -288,9 +272,8 @@ def simulate_history(rng: np.random.Generator, holidays, events) -> pd.DataFrame
 
 def events_frame(holidays: pd.DataFrame, events: pd.DataFrame) -> pd.DataFrame:
     """events.csv rows: holidays then waves, dates as ISO text, end exclusive."""
-    day = pd.Timedelta(days=1)
-    hol = [(name, "holiday", pd.Timestamp(a), pd.Timestamp(b) + day, "*", pd.NA)
-           for name, a, b in HOLIDAYS]
+    hol = [(name, "holiday", pd.Timestamp(a), pd.Timestamp(b) + pd.Timedelta(days=1), "*",
+            pd.NA) for name, spans in HOLIDAYS.items() for a, b in spans]
     waves = list(events[EVENT_COLUMNS].itertuples(index=False, name=None))
     out = pd.DataFrame(hol + waves, columns=EVENT_COLUMNS)
     for col in ("start", "end"):  # dates, or local "YYYY-MM-DD HH:MM" when not midnight
@@ -320,15 +303,16 @@ def agents_frame(rng: np.random.Generator) -> pd.DataFrame:
 
 
 PLANNING_TOML = """\
-# staffcast planning config for the bundled sample (fictional email-service help desk).
-[planning]  # IANA timezone of every timestamp; interval length in minutes; Monday rostered
+# Planning config of the staffcast sample (fictional). Timezone: IANA name of every
+# timestamp; interval length in minutes; week_start: Monday of the rostered week.
+[planning]
 timezone = "Asia/Shanghai"
 interval_minutes = 30
 week_start = "2026-12-07"
 
-# queue channels: service_level = share answered within answer_seconds; occupancy and
-# shrinkage are shares (0-1); patience_seconds feeds Erlang A; concurrency = chats at once,
-# each extra chat slowing handling by concurrency_slowdown (share); importance is relative.
+# queue channels: service_level = share answered within answer_seconds; occupancy,
+# shrinkage and concurrency_slowdown (per extra chat) are shares; concurrency = chats at
+# once; patience_seconds feeds Erlang A; importance is a relative weight.
 [[channel]]
 name = "voice"
 kind = "queue"
@@ -369,7 +353,7 @@ shrinkage = 0.30
 open_hours = "08:00-22:00"
 importance = 0.6
 
-[shifts]  # shift length in hours incl. break; start window HH:MM-HH:MM/step; break minutes
+[shifts]  # hours incl. the break; start window HH:MM-HH:MM/step; minutes; hours
 lengths_hours = [8, 9]
 start_times = "07:00-14:00/30min"
 break_minutes = 60
@@ -380,7 +364,7 @@ break_not_last_hours = 2
 max_days_per_week = 5
 min_rest_hours = 11
 
-[weights]  # objective penalties: per staff-interval short/over, per cost unit, per event
+[weights]  # objective penalties: per staff-interval short/over, per cost unit, ...
 under_coverage = 100.0
 over_coverage = 1.0
 cost = 0.05
