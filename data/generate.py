@@ -353,18 +353,19 @@ shrinkage = 0.30
 open_hours = "08:00-22:00"
 importance = 0.6
 
-[shifts]  # hours incl. the break; start window HH:MM-HH:MM/step; minutes; hours
+[shifts]  # lengths in hours incl. the break; starts as HH:MM-HH:MM/step (local)
 lengths_hours = [8, 9]
 start_times = "07:00-14:00/30min"
 break_minutes = 60
-break_not_first_hours = 2
+break_not_first_hours = 2  # no break in the first / last 2 hours of a shift
 break_not_last_hours = 2
 
 [rules]  # per agent: working days per week; hours of rest between shifts
 max_days_per_week = 5
 min_rest_hours = 11
 
-[weights]  # objective penalties: per staff-interval short/over, per cost unit, ...
+[weights]  # relative objective weights: coverage per staff-interval short/over, cost per
+# currency unit, then soft rules (days off together, stable starts, fair hours)
 under_coverage = 100.0
 over_coverage = 1.0
 cost = 0.05
