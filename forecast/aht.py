@@ -34,7 +34,7 @@ class AhtModel:
             if rows.empty:
                 continue
             day, slot = day_and_slot(rows["interval_start"], interval_minutes)
-            weekday = day.dt.weekday.to_numpy()
+            weekday = day.dt.day_of_week.to_numpy()
             vol = rows["volume"].to_numpy(dtype=float)
             work = vol * rows["aht_seconds"].to_numpy(dtype=float)
             clean = ~day.isin(event_days(events, channel)).to_numpy()
@@ -71,7 +71,7 @@ class AhtModel:
                 continue
             profile, level, effects = self._fits[str(channel)]
             day, slot = day_and_slot(rows["interval_start"], self.interval_minutes)
-            aht = profile[day.dt.weekday.to_numpy(), slot] * level
+            aht = profile[day.dt.day_of_week.to_numpy(), slot] * level
             for kind, group in self.events.groupby("kind"):
                 if str(kind) in effects:
                     hit = day.isin(event_days(group, str(channel))).to_numpy()

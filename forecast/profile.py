@@ -75,7 +75,7 @@ class DailyProfileModel:
         if observed.sum() < 7:  # too few clean days: fall back to all days
             y = np.log1p(totals.reindex(days).to_numpy(dtype=float))
             observed = ~np.isnan(y)
-        wd = np.asarray(days.weekday)
+        wd = np.asarray(days.day_of_week)
         weekdays = tuple(int(d) for d in np.unique(wd[observed]))
         weekday_log = np.array([np.nanmean(y[-56:][wd[-56:] == d]) if np.any(observed[-56:] & (wd[-56:] == d))
                                 else np.nanmean(y[observed]) for d in range(7)])
@@ -110,7 +110,7 @@ class DailyProfileModel:
         volume = rows["volume"].to_numpy(dtype=float)[keep]
         age_weeks = (last_day - day).dt.days.to_numpy() / 7.0
         weight = 0.5 ** (age_weeks / self.profile_halflife_weeks)
-        weekday = day.dt.weekday.to_numpy()
+        weekday = day.dt.day_of_week.to_numpy()
         num = np.zeros((7, slots))
         np.add.at(num, (weekday, slot), weight * volume)
         den = np.zeros(7)
@@ -126,7 +126,7 @@ class DailyProfileModel:
         fit = self._fits[channel]
         days = pd.DatetimeIndex(days)
         offset = np.asarray((days - fit.first_day).days)
-        log = fit.weekday_log[np.asarray(days.weekday)].astype(float)
+        log = fit.weekday_log[np.asarray(days.day_of_week)].astype(float)
         past = (offset >= 0) & (offset < len(fit.past_log))
         log[past] = fit.past_log[offset[past]]
         future = offset >= len(fit.past_log)
@@ -134,7 +134,7 @@ class DailyProfileModel:
             steps = int(offset.max()) - len(fit.past_log) + 1
             if fit.forecast_log is None or len(fit.forecast_log) < steps:
                 ahead = pd.date_range(fit.last_day + pd.Timedelta(days=1), periods=steps, freq="D")
-                exog = self._exog(np.asarray(ahead.weekday), fit.weekdays)
+                exog = self._exog(np.asarray(ahead.day_of_week), fit.weekdays)
                 with warnings.catch_warnings():
                     warnings.simplefilter("ignore")
                     fit.forecast_log = np.asarray(fit.result.forecast(steps, exog=exog), dtype=float)
@@ -160,7 +160,7 @@ class DailyProfileModel:
             day, slot = day_and_slot(rows["interval_start"], self.interval_minutes)
             unique = pd.DatetimeIndex(day.unique())
             total = self.baseline_daily(channel, unique) * self.day_multiplier(channel, unique)
-            weekday = np.where(self.holiday_days(channel, unique), fit.quiet_weekday, unique.weekday)
+            weekday = np.where(self.holiday_days(channel, unique), fit.quiet_weekday, unique.day_of_week)
             pos = unique.get_indexer(pd.DatetimeIndex(day))
             volume[rows.index] = total[pos] * fit.shares[weekday[pos], slot]
         return out.assign(volume=np.clip(volume, 0.0, None))

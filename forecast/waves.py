@@ -158,12 +158,12 @@ class WaveModel(DailyProfileModel):
                 continue
             actual = observed.reindex(days).to_numpy(dtype=float)
             if ev.kind == "holiday":  # a normally open weekday without rows was closed
-                closed = np.isnan(actual) & np.isin(days.weekday, fit.weekdays)
+                closed = np.isnan(actual) & np.isin(days.day_of_week, fit.weekdays)
                 actual = np.where(closed, 0.0, actual)
             base = self.baseline_daily(channel, days)
             ok = np.isfinite(actual) & (base > 0)
             rows.append(pd.DataFrame({"event": i, "size": ev.size, "phase": phase[ok],
-                                      "weekend": days.weekday[ok] >= 5,
+                                      "weekend": days.day_of_week[ok] >= 5,
                                       "uplift": actual[ok] / base[ok] - 1.0}))
         return pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(columns=["phase"])
 
