@@ -84,6 +84,129 @@ def demo(
                   f"{len(history.closed_dates)} closed days in history.")
 
 
+def _load_inputs(history: Path, events: Path | None, config: Path, fill_zero: bool):
+    """(config, History, events frame or None) read and validated."""
+    from forecast.data import load_events, load_history
+    from scheduler.config import load_config
+
+    cfg = load_config(config)
+    hist = load_history(history, cfg.timezone, cfg.interval_minutes, fill_zero=fill_zero,
+                        channels=cfg.channel_names)
+    evs = load_events(events, cfg.timezone, cfg.channel_names) if events is not None else None
+    return cfg, hist, evs
+
+
+@app.command()
+@user_errors
+def forecast(
+    history: Annotated[Path, typer.Argument(help="History file (CSV or Parquet; interval- or contact-level).")],
+    config: Annotated[Path, typer.Option("--config", "-c", help="planning.toml (timezone, interval length, "
+                                         "channels).")],
+    out: Annotated[Path, typer.Option(help="Forecast file to write (.csv or .parquet).")],
+    events: Annotated[Path | None, typer.Option(help="Events calendar CSV (past events teach their uplift, "
+                                                "future ones drive the forecast).")] = None,
+    horizon_days: Annotated[int, typer.Option(help="Days to forecast, from the interval after the history "
+                                              "end.")] = 14,
+    model: Annotated[str, typer.Option(help="auto (best backtest WAPE per channel), snaive_week, mean_3w, "
+                                       "profile or waves.")] = "auto",
+    plot: Annotated[Path | None, typer.Option(help="Also draw history + forecast to this PNG (one panel "
+                                              "per channel).")] = None,
+    fill_zero: Annotated[bool, typer.Option(help="Count missing history intervals in open hours as zero "
+                                            "contacts.")] = False,
+) -> None:
+    """Forecast contacts (volume per interval, 80% band) and AHT (seconds) per channel."""
+    from rich.console import Console
+
+    from forecast.api import check_horizon, check_models
+    from forecast.api import forecast as run_forecast
+    from staffcast_common import write_frame_atomic
+
+    check_horizon(horizon_days)
+    check_models(model, allow_auto=True)
+    cfg, hist, evs = _load_inputs(history, events, config, fill_zero)
+    console = Console(stderr=True)
+    with console.status("fitting models and calibrating on backtests..."):
+        frame = run_forecast(hist, evs, horizon_days, model=model)
+    write_frame_atomic(frame, out)
+    if plot is not None:
+        _plot_channels(hist.frame, frame, evs, plot)
+    daily = frame.groupby("channel").agg(volume=("volume", "sum"), model=("model", "first"))
+    for row in daily.itertuples():
+        console.print(f"{row.Index}: {row.volume / horizon_days:,.0f} contacts/day over {horizon_days} days "
+                      f"(model {row.model})")
+    console.print(f"wrote {len(frame):,} intervals to {out}")
+
+
+def _plot_channels(history_frame, frame, evs, target: Path) -> None:
+    import matplotlib.pyplot as plt
+
+    from forecast.plot import plot_forecast
+    from staffcast_common import atomic_path
+
+    channels = sorted(frame["channel"].unique())
+    fig, axes = plt.subplots(len(channels), 1, figsize=(12, 3.6 * len(channels)), layout="constrained",
+                             squeeze=False)
+    for ax, channel in zip(axes[:, 0], channels, strict=True):
+        plot_forecast(history_frame, frame, evs, channel=channel, ax=ax)
+    with atomic_path(target) as tmp:
+        fig.savefig(tmp, dpi=110, format="png")
+    plt.close(fig)
+
+
+@app.command()
+@user_errors
+def backtest(
+    history: Annotated[Path, typer.Argument(help="History file (CSV or Parquet).")],
+    config: Annotated[Path, typer.Option("--config", "-c", help="planning.toml.")],
+    out: Annotated[Path, typer.Option(help="Metrics file to write (.csv or .parquet): one row per model, "
+                                      "channel and fold.")],
+    events: Annotated[Path | None, typer.Option(help="Events calendar CSV.")] = None,
+    folds: Annotated[int, typer.Option(help="Rolling origins (consecutive test windows ending at the "
+                                       "history end).")] = 4,
+    horizon_days: Annotated[int, typer.Option(help="Days in each test window.")] = 14,
+    model: Annotated[str, typer.Option(help="auto (every model, then the per-channel choice) or one of "
+                                       "snaive_week, mean_3w, profile, waves.")] = "auto",
+    fill_zero: Annotated[bool, typer.Option(help="Count missing history intervals in open hours as zero "
+                                            "contacts.")] = False,
+) -> None:
+    """Rolling-origin backtest: WAPE, MASE, bias, event-interval WAPE, 80%-band coverage and
+    the Poisson noise floor per model, channel and fold; prints the mean per model and channel."""
+    from rich.console import Console
+    from rich.progress import Progress
+    from rich.table import Table
+
+    from forecast.api import MODELS, check_horizon, check_models
+    from forecast.api import backtest as run_backtest
+    from forecast.backtest import choose_models
+    from staffcast_common import write_frame_atomic
+
+    check_horizon(horizon_days)
+    names = check_models(model, allow_auto=True)
+    cfg, hist, evs = _load_inputs(history, events, config, fill_zero)
+    console = Console()
+    with Progress(console=console, transient=True) as bar:
+        task = bar.add_task(f"{folds} folds x {len(names)} models", total=folds * len(names))
+        metrics = run_backtest(hist, evs, folds=folds, horizon_days=horizon_days, models=names,
+                               progress=lambda done, total: bar.update(task, completed=done))
+    write_frame_atomic(metrics, out)
+    chosen = choose_models(metrics, list(MODELS))
+    mean = metrics.groupby(["channel", "model"], sort=True)[
+        ["wape", "mase", "bias", "event_wape", "coverage", "poisson_floor", "floor_ratio"]].mean()
+    table = Table(title=f"Backtest: {folds} folds x {horizon_days} days, mean over folds "
+                  f"({cfg.interval_minutes}-minute intervals)")
+    for column in ("channel", "model", "auto", "WAPE", "MASE", "bias", "event WAPE", "80% coverage",
+                   "Poisson floor", "WAPE/floor"):
+        table.add_column(column, justify="left" if column in ("channel", "model", "auto") else "right")
+    fmt = lambda v, spec: "-" if v != v else format(v, spec)  # noqa: E731
+    for (channel, name), row in mean.iterrows():
+        mark = "*" if chosen.get(channel) == name else ""
+        table.add_row(channel, name, mark, fmt(row.wape, ".3f"), fmt(row.mase, ".2f"), fmt(row.bias, "+.3f"),
+                      fmt(row.event_wape, ".3f"), fmt(row.coverage, ".0%"), fmt(row.poisson_floor, ".3f"),
+                      fmt(row.floor_ratio, ".2f"))
+    console.print(table)
+    console.print(f"* = automatic choice (lowest mean WAPE; within 1% the simpler model). Wrote {out}")
+
+
 def _deflection(values: list[str]) -> dict[str, float]:
     """Parse repeated `--deflection CHANNEL=SHARE` options."""
     from staffcast_common import InputError
