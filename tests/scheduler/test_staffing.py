@@ -7,10 +7,22 @@ import dataclasses
 import numpy as np
 import pandas as pd
 import pytest
+from staffing_testdata import load_planning, make_forecast
 
 from scheduler.erlang import required_agents
 from scheduler.erlang_a import erlang_a
 from scheduler.staffing import COLUMNS, projected_service_level, requirements
+
+
+@pytest.fixture
+def planning(tmp_path):
+    return load_planning(tmp_path)
+
+
+@pytest.fixture
+def forecast_factory():
+    return make_forecast
+
 
 
 def _single(channel="voice", volume=100.0, aht=180.0, minutes=30):
