@@ -100,7 +100,8 @@ def _block(n, a, x, y, pat, t, m_max):
     xc, yc = x[:, None], y[:, None]
     # log y^m / ((x+1)...(x+m)) and sum_{j=1..m+1} 1/(x+j) as running sums of small terms:
     # no cancellation between huge gammaln / digamma values when patience is long.
-    steps = np.log(yc / (xc + m[:, 1:]))
+    with np.errstate(divide="ignore"):  # y underflowing to 0 gives log 0 = -inf: no queue
+        steps = np.log(yc / (xc + m[:, 1:]))
     log_w = np.concatenate([np.zeros((x.size, 1)), np.cumsum(steps, axis=1)], axis=1)
     harmonic = np.cumsum(1.0 / (np.maximum(xc, 0.0) + m + 1.0), axis=1)
     log_s = special.logsumexp(log_w, axis=1)
