@@ -175,3 +175,23 @@ def requirements(forecast: pd.DataFrame, config: PlanningConfig, *, staff_to: st
     result["agents"] = result["agents"].astype("int64")
     result["staff"] = result["staff"].astype("int64")
     return result
+
+
+def requirements_summary(req: pd.DataFrame, config: PlanningConfig) -> pd.DataFrame:
+    """One row per channel of a requirements frame: kind, contacts, peak agents and staff,
+    agent-hours and staff-hours (agents x interval hours), volume-weighted service level and
+    ASA (seconds) at `agents`, and the largest backlog (deferred channels; 0 for queues)."""
+    hours = config.interval_minutes / 60
+    rows = []
+    for name, part in req.groupby("channel", sort=False):
+        volume = float(part["volume"].sum())
+        weights = part["volume"].to_numpy() if volume > 0 else None
+        rows.append({
+            "channel": name, "kind": config.channel(name).kind, "contacts": volume,
+            "peak_agents": int(part["agents"].max()), "peak_staff": int(part["staff"].max()),
+            "agent_hours": float(part["agents"].sum() * hours), "staff_hours": float(part["staff"].sum() * hours),
+            "service_level": float(np.average(part["service_level"], weights=weights)),
+            "asa_seconds": float(np.average(np.minimum(part["asa_seconds"], 1e12), weights=weights)),
+            "max_backlog": float(part["backlog"].max()) if "backlog" in part else 0.0,
+        })
+    return pd.DataFrame(rows)

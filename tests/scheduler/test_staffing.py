@@ -11,7 +11,7 @@ from staffing_testdata import load_planning, make_forecast
 
 from scheduler.erlang import required_agents
 from scheduler.erlang_a import erlang_a
-from scheduler.staffing import COLUMNS, projected_service_level, queue_performance, requirements
+from scheduler.staffing import COLUMNS, projected_service_level, queue_performance, requirements, requirements_summary
 
 
 @pytest.fixture
@@ -146,3 +146,14 @@ def test_asa_target_and_occupancy_cap_bind(planning):
     capped = dataclasses.replace(voice, asa_seconds=None, max_occupancy=0.6)
     row = requirements(_single(), dataclasses.replace(planning, channels=(capped,))).iloc[0]
     assert row.agents == 17 and row.occupancy <= 0.6  # ceil(10 / 0.6)
+
+
+def test_requirements_summary(planning):
+    forecast = make_forecast(days=1)
+    req = requirements(forecast, planning)
+    summary = requirements_summary(req, planning).set_index("channel")
+    voice = req[req["channel"] == "voice"]
+    assert summary.loc["voice", "peak_staff"] == voice["staff"].max()
+    assert summary.loc["voice", "agent_hours"] == pytest.approx(voice["agents"].sum() * 0.5)
+    assert summary.loc["email", "kind"] == "deferred" and summary.loc["email", "max_backlog"] > 0
+    assert summary.loc["voice", "service_level"] >= 0.8
