@@ -13,7 +13,9 @@ frame. Columns (one row per forecast row, in the forecast's order):
 - `backlog`: contacts waiting at the interval end (deferred channels; 0 for queues);
 - `abandon_rate`: share of offered contacts abandoning (Erlang A channels; else 0).
 
-Queue channels (kind = "queue"): Erlang C, or Erlang A when `patience_seconds` is set.
+Queue channels (kind = "queue"): Erlang C, or Erlang A when `patience_seconds` is set;
+every interval with forecast contacts is staffed (the forecast decides when a queue channel
+has contacts; open hours shape the deferred backlog).
 `service_level` is the share of offered contacts answered within `answer_seconds`
 (abandoned contacts count as missed), `asa_seconds` the mean wait of answered contacts,
 `occupancy` the share of agent (slot) time busy.
