@@ -80,8 +80,8 @@ def erlang_c_year(rows: list[tuple]) -> None:
         return required_agents(load[mask], aht[mask], service_level_target=sl[mask], answer_seconds=answer[mask],
                                max_occupancy=occ[mask])
 
-    t_all, agents = best_of(ours)
-    t_busy, _ = best_of(lambda: ours(busy))
+    t_all, agents = best_of(ours, repeat=7)  # best of 7: the machine is shared
+    t_busy, _ = best_of(lambda: ours(busy), repeat=7)
     n_busy = int(busy.sum())
     rows.append(("Erlang C agents, 1 year x 4 channels", "staffcast", f"{load.size:,}", t_all,
                  t_all / load.size * 1e6, "", f"peak load {load.max():.0f} Erl"))
