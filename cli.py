@@ -351,8 +351,15 @@ def simulate(
         w = part["volume"].to_numpy()
         if w.sum() <= 0:
             continue
-        mean = lambda col, part=part, w=w: float(np.average(np.minimum(part[col], 1e12), weights=w))  # noqa: E731
-        table.add_row(name, f"{w.sum():,.0f}", f"{mean('service_level'):.1%}", f"{mean('sim_service_level'):.1%}",
+
+        def mean(col, part=part, w=w):  # volume-weighted over intervals where it is defined
+            values = part[col].to_numpy(float)
+            known = np.isfinite(values) & (w > 0)
+            return float(np.average(values[known], weights=w[known])) if known.any() else float("nan")
+
+        planned = mean("service_level")
+        table.add_row(name, f"{w.sum():,.0f}", "-" if planned != planned else f"{planned:.1%}",
+                      f"{mean('sim_service_level'):.1%}",
                       f"{mean('sim_service_level_halfwidth'):.1%}", f"{mean('sim_asa_seconds'):,.0f}",
                       f"{mean('sim_abandon_rate'):.1%}")
     Console().print(table)

@@ -68,3 +68,13 @@ def test_requirements_and_coverage_errors(tmp_path, planning):
     path.write_text("channel,interval_start,required\nvoice,2026-12-07T09:30:00+08:00,3\n", encoding="utf-8")
     with pytest.raises(InputError, match="missing column"):
         read_coverage(path, planning)
+
+
+def test_coverage_with_empty_service_level_cells(tmp_path, planning):
+    path = tmp_path / "coverage.csv"
+    path.write_text("channel,interval_start,required,scheduled,service_level\n"
+                    "email,2026-12-07T09:30:00+08:00,3,3,\nvoice,2026-12-07T09:30:00+08:00,5,4,0.71\n",
+                    encoding="utf-8")
+    cov = read_coverage(path, planning)
+    assert cov["scheduled"].tolist() == [3.0, 4.0]
+    assert cov["service_level"].isna().tolist() == [True, False]
