@@ -2,7 +2,9 @@
 
 Model (a fluid FIFO queue on the interval grid):
 - Contacts arrive spread evenly over their interval; each needs `aht_seconds` of agent
-  time. An agent gives `interval_minutes * 60` seconds of work per interval.
+  time. An agent gives `interval_minutes * 60` seconds of work per interval, and may start
+  on an interval's arrivals within that interval (a fluid approximation, balanced by the
+  deadline below being counted from the interval start, not the arrival).
 - The backlog is worked only while the channel is open (`open_hours`); contacts arriving
   while it is closed wait for the opening.
 - The response clock runs in open hours (a business-hours deadline): a contact arriving in
