@@ -1,0 +1,210 @@
+"""Planner plots of the scheduled week (matplotlib; each function returns a Figure).
+
+Usable from notebooks and embedded in the HTML report. Every plot is titled, its axes carry
+units, and meaning never rests on colour alone (line styles, hatching and markers survive
+greyscale printing). Times are drawn in the planning timezone of the frames.
+"""
+
+from __future__ import annotations
+
+import matplotlib.dates as mdates
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+from matplotlib.patches import Patch
+
+from scheduler.roster_view import as_local_times, roster_shifts
+
+# Hatches and grey levels per channel, so channels stay apart in greyscale.
+_CHANNEL_STYLE = [("0.35", ""), ("0.65", "///"), ("0.85", "..."), ("0.55", "xx"), ("0.75", "\\\\\\")]
+_SCHEDULED = "#1f4e9a"  # dark blue: reads as near-black in greyscale, apart from dashed black
+_SHORT = "#c0392b"
+
+
+def _tz_of(series: pd.Series):
+    return series.dt.tz
+
+
+def _num(stamps) -> np.ndarray | float:
+    """Matplotlib date numbers of tz-aware timestamps (a Timestamp or a Series)."""
+    if isinstance(stamps, pd.Series):
+        return mdates.date2num([t.to_pydatetime() for t in stamps])
+    return mdates.date2num(stamps.to_pydatetime())
+
+
+def _week_axis(ax, tz) -> None:
+    ax.xaxis.set_major_locator(mdates.DayLocator(tz=tz))
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%a %d %b", tz=tz))
+    ax.xaxis.set_minor_locator(mdates.HourLocator(byhour=[6, 12, 18], tz=tz))
+    ax.grid(True, which="major", axis="x", color="0.6", linewidth=0.8)
+    ax.grid(True, which="minor", axis="x", color="0.88", linewidth=0.5)
+
+
+def _regular(part: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """Reindex one channel's rows onto a regular interval grid, NaN where absent, so lines
+    break over closed hours instead of joining them."""
+    part = part.sort_values("interval_start").set_index("interval_start")[columns]
+    part = part[~part.index.duplicated()]
+    if len(part) < 2:
+        return part
+    step = pd.Series(part.index).diff().dropna().min()
+    grid = pd.date_range(part.index[0], part.index[-1] + step, freq=step)
+    return part.reindex(grid)
+
+
+def plot_coverage(coverage: pd.DataFrame, channel: str | None = None, *,
+                  timezone: str | None = None) -> Figure:
+    """Required vs scheduled staff per interval, one panel per channel (or only `channel`).
+
+    Required staff is a dashed black step line, scheduled staff a solid dark line, and
+    intervals where scheduled falls below required are hatched as shortfall."""
+    frame = coverage.copy()
+    frame["interval_start"] = as_local_times(frame["interval_start"], timezone)
+    tz = _tz_of(frame["interval_start"])
+    channels = [channel] if channel is not None else list(dict.fromkeys(frame["channel"]))
+    if channel is not None and channel not in set(frame["channel"]):
+        raise ValueError(f"channel {channel!r} is not in the coverage frame "
+                         f"(has {', '.join(sorted(set(frame['channel'])))})")
+    fig = Figure(figsize=(12, 2.7 * len(channels) + 0.9), layout="constrained")
+    axes = fig.subplots(len(channels), 1, sharex=True, squeeze=False)[:, 0]
+    for ax, name in zip(axes, channels, strict=True):
+        part = _regular(frame[frame["channel"] == name], ["required", "scheduled"])
+        x = part.index
+        required = part["required"].to_numpy(float)
+        scheduled = part["scheduled"].to_numpy(float)
+        ax.step(x, required, where="post", color="black", linestyle="--", linewidth=1.2,
+                label="required staff")
+        ax.step(x, scheduled, where="post", color=_SCHEDULED, linewidth=1.6,
+                label="scheduled staff")
+        short = np.nan_to_num(scheduled, nan=np.inf) < np.nan_to_num(required, nan=-np.inf)
+        ax.fill_between(x, scheduled, required, where=short, step="post", facecolor="none",
+                        edgecolor=_SHORT, hatch="////", linewidth=0.0, label="shortfall")
+        missing = int(np.nansum(np.where(short, required - scheduled, 0.0)))
+        ax.set_title(f"{name}: {int(short.sum())} short intervals, {missing} missing "
+                     "agent-intervals", loc="left", fontsize=10)
+        ax.set_ylabel("staff (agents)")
+        ax.set_ylim(bottom=0)
+        _week_axis(ax, tz)
+    axes[0].legend(loc="upper right", ncols=3, fontsize=9, framealpha=0.9)
+    axes[-1].set_xlabel(f"interval start (local time, {tz})")
+    fig.suptitle("Required vs scheduled staff per interval", fontsize=13, fontweight="bold")
+    return fig
+
+
+def plot_service_heatmap(frame: pd.DataFrame, channel: str, *, target: float | None = None,
+                         timezone: str | None = None) -> Figure:
+    """Service level (%) per day (rows) and interval of the day (columns) for one channel.
+
+    Reads `sim_service_level` from a simulation frame, else `service_level` from a coverage
+    frame. Cells without a value (channel closed) are hatched grey; with `target` (share,
+    e.g. 0.8) cells below target carry an ``x`` marker, so misses show in greyscale too."""
+    column = "sim_service_level" if "sim_service_level" in frame.columns else "service_level"
+    if column not in frame.columns:
+        raise ValueError("expected a sim_service_level or service_level column")
+    part = frame[frame["channel"] == channel].copy()
+    if part.empty:
+        raise ValueError(f"channel {channel!r} is not in the frame")
+    part["interval_start"] = as_local_times(part["interval_start"], timezone)
+    tz = _tz_of(part["interval_start"])
+    part["day"] = part["interval_start"].dt.date
+    part["minute"] = part["interval_start"].dt.hour * 60 + part["interval_start"].dt.minute
+    grid = part.pivot_table(index="day", columns="minute", values=column, aggfunc="mean") * 100
+    minutes = grid.columns.to_numpy()
+    step = int(np.diff(minutes).min()) if len(minutes) > 1 else 30
+    grid = grid.reindex(columns=np.arange(0, 24 * 60, step))
+    days = list(grid.index)
+    fig = Figure(figsize=(12, 0.45 * len(days) + 2.0), layout="constrained")
+    ax = fig.subplots()
+    ax.set_facecolor("0.85")
+    ax.patch.set_hatch("//")
+    ax.patch.set_edgecolor("0.6")
+    values = np.ma.masked_invalid(grid.to_numpy(float))
+    edges_x = np.append(grid.columns.to_numpy(), 24 * 60) / 60
+    edges_y = np.arange(len(days) + 1)
+    mesh = ax.pcolormesh(edges_x, edges_y, values, cmap="viridis", vmin=0, vmax=100,
+                         edgecolors="white", linewidth=0.3)
+    bar = fig.colorbar(mesh, ax=ax, pad=0.01)
+    bar.set_label("service level (% answered within target)")
+    if target is not None:
+        rows, cols = np.nonzero(~values.mask & (values.filled(np.inf) < target * 100))
+        centres_x = (edges_x[cols] + edges_x[cols + 1]) / 2
+        ax.scatter(centres_x, rows + 0.5, marker="x", s=18, color="white", linewidths=1.4,
+                   label=f"below target ({target:.0%})")
+        ax.scatter(centres_x, rows + 0.5, marker="x", s=8, color="black", linewidths=0.6)
+        ax.legend(loc="upper left", bbox_to_anchor=(0, -0.12), fontsize=9, frameon=False,
+                  handles=[Patch(facecolor="0.85", hatch="//", edgecolor="0.6", label="closed / no data"),
+                           ax.collections[-2]])
+    ax.set_yticks(edges_y[:-1] + 0.5, [f"{d:%a %d %b}" for d in days])
+    ax.invert_yaxis()
+    ax.set_xticks(np.arange(0, 25, 2), [f"{h:02d}:00" for h in range(0, 25, 2)])
+    ax.set_xlim(0, 24)
+    ax.set_xlabel(f"interval start (local time, {tz})")
+    ax.set_ylabel("day")
+    source = "simulated" if column == "sim_service_level" else "projected"
+    ax.set_title(f"Service level by day and interval: {channel} ({source})", fontsize=13,
+                 fontweight="bold")
+    return fig
+
+
+def plot_roster_gantt(roster: pd.DataFrame, assignments: pd.DataFrame | None = None, *,
+                      timezone: str | None = None, agent_order: list[str] | None = None) -> Figure:
+    """The week's shifts per agent as horizontal bars; breaks are white hatched gaps.
+
+    With `assignments` (columns `agent_id`, `interval_start`, `channel`: the channel an
+    agent works in each interval) the working time is split by channel, each channel a grey
+    level and hatch; otherwise working time is one grey."""
+    if timezone is None:
+        stamp = roster["shift_start"].iloc[0] if len(roster) else None
+        timezone = getattr(stamp, "tzinfo", None)
+        if timezone is None:
+            raise ValueError("the roster times are not timezone-aware; pass timezone=")
+    shifts = roster_shifts(roster, timezone)
+    ids = agent_order or list(dict.fromkeys(s.agent_id for s in sorted(shifts, key=lambda s: s.agent_id)))
+    row_of = {a: i for i, a in enumerate(ids)}
+    fig = Figure(figsize=(12, 0.24 * len(ids) + 2.0), layout="constrained")
+    ax = fig.subplots()
+    styles: dict[str, tuple[str, str]] = {}
+    if assignments is not None and len(assignments):
+        work = assignments.copy()
+        work["interval_start"] = as_local_times(work["interval_start"], str(timezone))
+        step = pd.Series(sorted(work["interval_start"].unique())).diff().dropna().min()
+        step = step if pd.notna(step) else pd.Timedelta(minutes=30)
+        for i, name in enumerate(dict.fromkeys(sorted(work["channel"]))):
+            styles[name] = _CHANNEL_STYLE[i % len(_CHANNEL_STYLE)]
+        for (agent_id, name), rows in work.groupby(["agent_id", "channel"], sort=False):
+            if agent_id not in row_of:
+                continue
+            starts = _num(rows["interval_start"])
+            width = step / pd.Timedelta(days=1)
+            face, hatch = styles[name]
+            ax.broken_barh([(s, width) for s in starts], (row_of[agent_id] - 0.38, 0.76),
+                           facecolors=face, hatch=hatch, edgecolor="none")
+    for shift in shifts:
+        if shift.agent_id not in row_of:
+            continue
+        y = row_of[shift.agent_id] - 0.38
+        start, end = (_num(t) for t in (shift.start, shift.end))
+        if not styles:
+            ax.broken_barh([(start, end - start)], (y, 0.76), facecolors="0.55", edgecolor="none")
+        for b0, b1 in shift.breaks:
+            s0, s1 = (_num(t) for t in (b0, b1))
+            ax.broken_barh([(s0, s1 - s0)], (y, 0.76), facecolors="white", hatch="....",
+                           edgecolor="0.3", linewidth=0.0)
+        ax.broken_barh([(start, end - start)], (y, 0.76), facecolors="none", edgecolor="black",
+                       linewidth=0.7)
+    ax.set_yticks(range(len(ids)), ids, fontsize=8 if len(ids) > 30 else 9)
+    ax.set_ylim(len(ids) - 0.5, -0.5)
+    ax.set_ylabel("agent")
+    ax.set_xlabel(f"local time ({timezone})")
+    _week_axis(ax, shifts[0].start.tzinfo if shifts else None)
+    if shifts:
+        first = min(s.start for s in shifts).normalize()
+        last = max(s.end for s in shifts).ceil("D")
+        ax.set_xlim(*(_num(t) for t in (first, last)))
+    handles = ([Patch(facecolor=f, hatch=h, edgecolor="0.3", label=n) for n, (f, h) in styles.items()]
+               or [Patch(facecolor="0.55", edgecolor="black", label="on shift")])
+    handles.append(Patch(facecolor="white", hatch="....", edgecolor="0.3", label="break"))
+    ax.legend(handles=handles, loc="lower center", bbox_to_anchor=(0.5, 1.0), ncols=len(handles),
+              fontsize=9, frameon=False)
+    fig.suptitle(f"Roster: {len(shifts)} shifts, {len(ids)} agents", fontsize=13, fontweight="bold")
+    return fig
