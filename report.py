@@ -91,7 +91,7 @@ def _slug(text: str, used: set[str]) -> str:
 def figure_png_base64(figure, dpi: int = 100) -> str:
     """A matplotlib Figure as base64-encoded PNG text."""
     buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=dpi, facecolor="white")
+    figure.savefig(buffer, format="png", dpi=dpi)
     return base64.b64encode(buffer.getvalue()).decode("ascii")
 
 

@@ -11,12 +11,13 @@ import matplotlib.dates as mdates
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from scheduler.roster_view import as_local_times, roster_shifts
 
 # Hatches and grey levels per channel, so channels stay apart in greyscale.
-_CHANNEL_STYLE = [("0.35", ""), ("0.65", "///"), ("0.85", "..."), ("0.55", "xx"), ("0.75", "\\\\\\")]
+_CHANNEL_STYLE = [("0.4", ""), ("0.7", "///"), ("0.88", "xx"), ("0.55", "\\\\\\"), ("0.8", "++")]
 _SCHEDULED = "#1f4e9a"  # dark blue: reads as near-black in greyscale, apart from dashed black
 _SHORT = "#c0392b"
 
@@ -128,12 +129,12 @@ def plot_service_heatmap(frame: pd.DataFrame, channel: str, *, target: float | N
     if target is not None:
         rows, cols = np.nonzero(~values.mask & (values.filled(np.inf) < target * 100))
         centres_x = (edges_x[cols] + edges_x[cols + 1]) / 2
-        ax.scatter(centres_x, rows + 0.5, marker="x", s=18, color="white", linewidths=1.4,
-                   label=f"below target ({target:.0%})")
+        ax.scatter(centres_x, rows + 0.5, marker="x", s=18, color="white", linewidths=1.4)
         ax.scatter(centres_x, rows + 0.5, marker="x", s=8, color="black", linewidths=0.6)
-        ax.legend(loc="upper left", bbox_to_anchor=(0, -0.12), fontsize=9, frameon=False,
+        ax.legend(loc="upper left", bbox_to_anchor=(0, -0.12), fontsize=9, frameon=False, ncols=2,
                   handles=[Patch(facecolor="0.85", hatch="//", edgecolor="0.6", label="closed / no data"),
-                           ax.collections[-2]])
+                           Line2D([], [], marker="x", color="black", linestyle="none", markersize=6,
+                                  label=f"below target ({target:.0%})")])
     ax.set_yticks(edges_y[:-1] + 0.5, [f"{d:%a %d %b}" for d in days])
     ax.invert_yaxis()
     ax.set_xticks(np.arange(0, 25, 2), [f"{h:02d}:00" for h in range(0, 25, 2)])
