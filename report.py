@@ -121,10 +121,11 @@ def render_report(*, title: str, summary: Mapping[str, object], figures: Mapping
         f'<div class="card"><div class="label">{esc(str(k))}</div>'
         f'<div class="value">{esc(format_value(v))}</div></div>' for k, v in summary.items())
     sections.append((_slug("summary", used), "Summary", f'<div class="cards">{cards}</div>'))
-    for name, figure in figures.items():
+    for name, item in figures.items():
+        figure, caption = item if isinstance(item, tuple) else (item, "")
         png = figure_png_base64(figure)
         body = (f'<figure><img alt="{esc(name)}" src="data:image/png;base64,{png}">'
-                f"<figcaption>{esc(name)}</figcaption></figure>")
+                + (f"<figcaption>{esc(caption)}</figcaption>" if caption else "") + "</figure>")
         sections.append((_slug(name, used), name, body))
     for name, frame in tables.items():
         sections.append((_slug(name, used), name, _table_html(frame)))
@@ -150,6 +151,19 @@ def render_report(*, title: str, summary: Mapping[str, object], figures: Mapping
     )
 
 
+BACKTEST_METRICS = ("wape", "mase", "bias", "event_wape", "coverage80", "floor_ratio")
+
+
+def backtest_table(metrics: pd.DataFrame) -> pd.DataFrame:
+    """The backtest metrics frame (model, channel, fold, wape, ...) averaged over folds:
+    one row per channel and model, best WAPE first within each channel, plus the fold count."""
+    present = [m for m in BACKTEST_METRICS if m in metrics.columns]
+    table = (metrics.groupby(["channel", "model"], as_index=False)
+             .agg(folds=("fold", "nunique"), **{m: (m, "mean") for m in present}))
+    return table.sort_values(["channel", "wape"] if "wape" in present else ["channel", "model"],
+                             ignore_index=True)
+
+
 def write_report(path: str | Path, *, title: str, summary: Mapping[str, object],
                  figures: Mapping[str, object], tables: Mapping[str, pd.DataFrame],
                  shortfall: Sequence[str], solver_summary: Mapping[str, object],
@@ -157,7 +171,8 @@ def write_report(path: str | Path, *, title: str, summary: Mapping[str, object],
     """Write the week's report as one self-contained HTML page, atomically.
 
     `summary` holds the headline figures (label -> value, shown as cards), `figures` the
-    matplotlib Figures in page order (embedded as PNG), `tables` frames shown as tables
+    matplotlib Figures in page order (embedded as PNG; a value may be a (Figure, caption)
+    pair), `tables` frames shown as tables
     (e.g. the backtest metrics), `shortfall` one line per understaffed stretch, and
     `solver_summary` the solver's status, objective, bound, gap and time."""
     path = Path(path)

@@ -145,3 +145,23 @@ def write_calendars(folder: str | Path, roster: pd.DataFrame, config: PlanningCo
         written.append(target)
     return written
 
+
+
+def export_week(folder: str | Path, *, roster: pd.DataFrame, coverage: pd.DataFrame,
+                config: PlanningConfig, agents: Iterable[Agent] | None = None,
+                forecast: pd.DataFrame | None = None, requirements: pd.DataFrame | None = None,
+                inputs_summary: Mapping[str, object] | None = None,
+                dtstamp: dt.datetime | None = None) -> dict[str, Path | list[Path]]:
+    """Every export of the week into `folder`: forecast.csv, requirements.csv (when given),
+    roster.csv, coverage.csv, roster.xlsx and calendars/AGENT_ID.ics. Returns the paths
+    by name ("forecast", ..., "xlsx", "calendars")."""
+    folder = Path(folder)
+    agents = tuple(agents or ())
+    written: dict[str, Path | list[Path]] = {}
+    csvs = write_csvs(folder, forecast=forecast, requirements=requirements, roster=roster,
+                      coverage=coverage)
+    written.update({p.stem: p for p in csvs})
+    written["xlsx"] = write_roster_xlsx(folder / "roster.xlsx", roster, coverage, agents, config,
+                                        inputs_summary)
+    written["calendars"] = write_calendars(folder, roster, config, agents=agents, dtstamp=dtstamp)
+    return written

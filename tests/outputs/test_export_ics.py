@@ -104,3 +104,19 @@ def test_unrostered_agent_gets_empty_calendar(tmp_path, roster, config, agents):
                                             ("..secret", "secret.ics")])
 def test_calendar_file_names_are_safe(agent_id, name):
     assert calendar_file_name(agent_id) == name
+
+
+def test_export_week_writes_every_file(tmp_path, roster, coverage, config, agents):
+    from scheduler.export import export_week
+
+    forecast = coverage[["channel", "interval_start"]].assign(volume=10.0, volume_lo=8.0, volume_hi=12.0,
+                                                               aht_seconds=300.0, model="ets_events")
+    written = export_week(tmp_path / "week", roster=roster, coverage=coverage, config=config, agents=agents,
+                          forecast=forecast, inputs_summary={"agents": len(agents)})
+    assert sorted(written) == ["calendars", "coverage", "forecast", "roster", "xlsx"]
+    names = sorted(p.relative_to(tmp_path / "week").as_posix() for p in (tmp_path / "week").rglob("*"))
+    assert names == ["calendars", *[f"calendars/A0{i}.ics" for i in range(1, 6)],
+                     "coverage.csv", "forecast.csv", "roster.csv", "roster.xlsx"]
+    back = pd.read_csv(tmp_path / "week" / "roster.csv")
+    assert (pd.to_datetime(back["shift_end"]) == roster["shift_end"]).all()
+    check_calendars(tmp_path / "week", roster, config)
