@@ -16,6 +16,7 @@ import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from staffcast_common import write_text_atomic
@@ -95,16 +96,35 @@ def figure_png_base64(figure, dpi: int = 100) -> str:
     return base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
+def _column_format(values: pd.Series):
+    """One number format per column, so decimals line up: integers with separators, floats
+    to 3 decimals below 1, 2 below 100, else none (by the column's largest magnitude)."""
+    numeric = pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values)
+    if not numeric:
+        return None
+    if pd.api.types.is_integer_dtype(values):
+        return "{:,.0f}"
+    finite = values[np.isfinite(values.to_numpy(float))]
+    if len(finite) and (finite == finite.round()).all() and finite.abs().max() >= 1:
+        return "{:,.0f}"
+    top = finite.abs().max() if len(finite) else 0.0
+    return "{:,.3f}" if top < 1 else "{:,.2f}" if top < 100 else "{:,.0f}"
+
+
 def _table_html(frame: pd.DataFrame) -> str:
     head = "".join(f"<th>{html.escape(str(c))}</th>" for c in frame.columns)
+    formats = [_column_format(frame[c]) for c in frame.columns]
     rows = []
     for record in frame.itertuples(index=False):
         cells = []
-        for value in record:
-            numeric = isinstance(value, numbers.Real) and not isinstance(value, bool)
-            text = "" if value is None or (numeric and math.isnan(float(value))) else format_value(value)
-            cells.append(f'<td class="num">{html.escape(text)}</td>' if numeric
-                         else f"<td>{html.escape(text)}</td>")
+        for value, fmt in zip(record, formats, strict=True):
+            if fmt is None:
+                text = "" if value is None or (isinstance(value, float) and math.isnan(value)) \
+                    else format_value(value)
+                cells.append(f"<td>{html.escape(text)}</td>")
+            else:
+                text = "" if pd.isna(value) else fmt.format(value)
+                cells.append(f'<td class="num">{html.escape(text)}</td>')
         rows.append("<tr>" + "".join(cells) + "</tr>")
     return (f'<div class="scroll"><table><thead><tr>{head}</tr></thead>'
             f"<tbody>{''.join(rows)}</tbody></table></div>")
@@ -180,3 +200,36 @@ def write_report(path: str | Path, *, title: str, summary: Mapping[str, object],
                                           tables=tables, shortfall=shortfall,
                                           solver_summary=solver_summary, subtitle=subtitle))
     return path
+
+
+CHROMIUM_FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync")
+
+
+def find_chromium() -> str | None:
+    """Path of a Chromium or Chrome binary on PATH, or None."""
+    import shutil
+
+    for name in ("chromium", "chromium-browser", "google-chrome"):
+        if path := shutil.which(name):
+            return path
+    return None
+
+
+def screenshot_report(page: str | Path, png: str | Path, *, width: int = 1280,
+                      height: int = 2000) -> Path:
+    """A PNG screenshot (width x height pixels) of the report page in headless Chromium,
+    e.g. for docs/. Raises RuntimeError when no Chromium is installed."""
+    import subprocess
+    import tempfile
+
+    browser = find_chromium()
+    if browser is None:
+        raise RuntimeError("headless Chromium is not installed (Debian: apt-get install chromium)")
+    png = Path(png)
+    png.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as profile:
+        subprocess.run([browser, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", f"--screenshot={png.resolve()}",
+                        f"--window-size={width},{height}", Path(page).resolve().as_uri()],
+                       capture_output=True, timeout=120, check=True)
+    return png

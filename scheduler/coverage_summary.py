@@ -47,7 +47,7 @@ def shortfall_stretches(coverage: pd.DataFrame, *, interval_minutes: int | None 
 def shortfall_report(coverage: pd.DataFrame, config: PlanningConfig | None = None, *,
                      limit: int = 40) -> list[str]:
     """One line per understaffed stretch, e.g. ``voice Mon 07 Dec 09:00-10:30: 3 intervals,
-    up to 2 agents short (4 agent-intervals)``, channels in config order then by time. At
+    up to 2 agents short, 2 agent-hours missing``, channels in config order then by time. At
     most `limit` lines; a last line counts the stretches left out."""
     stretches = shortfall_stretches(
         coverage, interval_minutes=config.interval_minutes if config else None,
@@ -59,9 +59,10 @@ def shortfall_report(coverage: pd.DataFrame, config: PlanningConfig | None = Non
         start, end = pd.Timestamp(s.start), pd.Timestamp(s.end)
         next_day = "+1" if end.date() != start.date() and (end.hour, end.minute) != (0, 0) else ""
         plural = "s" if s.intervals != 1 else ""
+        hours = s.agent_intervals * (end - start).total_seconds() / 3600 / s.intervals
         lines.append(f"{s.channel} {start:%a %d %b %H:%M}-{end:%H:%M}{next_day}: {s.intervals} interval{plural}, "
-                     f"up to {s.max_short} agent{'s' if s.max_short != 1 else ''} short "
-                     f"({s.agent_intervals} agent-intervals)")
+                     f"up to {s.max_short} agent{'s' if s.max_short != 1 else ''} short, "
+                     f"{hours:g} agent-hours missing")
     if len(lines) > limit:
         rest = len(lines) - limit
         lines = lines[:limit] + [f"... and {rest} more understaffed stretch{'es' if rest != 1 else ''}"]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import matplotlib.dates as mdates
 import numpy as np
 import pandas as pd
+from matplotlib.collections import PolyCollection
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
@@ -33,12 +34,22 @@ def _num(stamps) -> np.ndarray | float:
     return mdates.date2num(stamps.to_pydatetime())
 
 
-def _week_axis(ax, tz) -> None:
-    ax.xaxis.set_major_locator(mdates.DayLocator(tz=tz))
+def _week_axis(ax, tz, first: pd.Timestamp | None = None, last: pd.Timestamp | None = None) -> None:
+    """Day names centred on each day (ticks at noon), day boundaries as grey lines at
+    midnight, light lines at 06:00 and 18:00; x limits from midnight to midnight."""
+    ax.xaxis.set_major_locator(mdates.HourLocator(byhour=[12], tz=tz))
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%a %d %b", tz=tz))
-    ax.xaxis.set_minor_locator(mdates.HourLocator(byhour=[6, 12, 18], tz=tz))
-    ax.grid(True, which="major", axis="x", color="0.6", linewidth=0.8)
-    ax.grid(True, which="minor", axis="x", color="0.88", linewidth=0.5)
+    ax.xaxis.set_minor_locator(mdates.HourLocator(byhour=[0, 6, 18], tz=tz))
+    ax.tick_params(axis="x", which="major", length=0)
+    ax.grid(False, axis="x")
+    if first is not None and last is not None:
+        first, last = first.normalize(), last.ceil("D") if last != last.normalize() else last
+        ax.set_xlim(_num(first), _num(last))
+        for day in pd.date_range(first, last, freq="D"):
+            ax.axvline(_num(day), color="0.55", linewidth=0.9, zorder=0.5)
+            for hour in (6, 18):
+                if day + pd.Timedelta(hours=hour) < last:
+                    ax.axvline(_num(day + pd.Timedelta(hours=hour)), color="0.9", linewidth=0.5, zorder=0.4)
 
 
 def _regular(part: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
@@ -80,13 +91,16 @@ def plot_coverage(coverage: pd.DataFrame, channel: str | None = None, *,
         short = np.nan_to_num(scheduled, nan=np.inf) < np.nan_to_num(required, nan=-np.inf)
         ax.fill_between(x, scheduled, required, where=short, step="post", facecolor="none",
                         edgecolor=_SHORT, hatch="////", linewidth=0.0, label="shortfall")
-        missing = int(np.nansum(np.where(short, required - scheduled, 0.0)))
-        ax.set_title(f"{name}: {int(short.sum())} short intervals, {missing} missing "
-                     "agent-intervals", loc="left", fontsize=10)
+        step_hours = (x[1] - x[0]) / pd.Timedelta(hours=1) if len(x) > 1 else 0.5
+        missing = float(np.nansum(np.where(short, required - scheduled, 0.0))) * step_hours
+        ax.set_title(f"{name}: {int(short.sum())} short intervals, {missing:,.1f} agent-hours missing",
+                     loc="left", fontsize=10)
         ax.set_ylabel("staff (agents)")
         ax.set_ylim(bottom=0)
-        _week_axis(ax, tz)
-    axes[0].legend(loc="upper right", ncols=3, fontsize=9, framealpha=0.9)
+        _week_axis(ax, tz, frame["interval_start"].min(), frame["interval_start"].max()
+                   + pd.Timedelta(minutes=1))
+    axes[0].legend(loc="lower right", bbox_to_anchor=(1.0, 1.0), ncols=3, fontsize=9, frameon=False,
+                   borderaxespad=0.1)
     axes[-1].set_xlabel(f"interval start (local time, {tz})")
     fig.suptitle("Required vs scheduled staff per interval", fontsize=13, fontweight="bold")
     return fig
@@ -127,18 +141,24 @@ def plot_service_heatmap(frame: pd.DataFrame, channel: str, *, target: float | N
     bar = fig.colorbar(mesh, ax=ax, pad=0.01)
     bar.set_label("service level (% answered within target)")
     if target is not None:
-        rows, cols = np.nonzero(~values.mask & (values.filled(np.inf) < target * 100))
+        rows, cols = np.nonzero(values.filled(np.inf) < target * 100)
         centres_x = (edges_x[cols] + edges_x[cols + 1]) / 2
-        ax.scatter(centres_x, rows + 0.5, marker="x", s=18, color="white", linewidths=1.4)
-        ax.scatter(centres_x, rows + 0.5, marker="x", s=8, color="black", linewidths=0.6)
+        ax.scatter(centres_x, rows + 0.5, marker="x", s=46, color="white", linewidths=2.6)
+        ax.scatter(centres_x, rows + 0.5, marker="x", s=30, color="black", linewidths=1.2)
+        bar.ax.axhline(target * 100, color="black", linewidth=2.0)
+        bar.ax.axhline(target * 100, color="white", linewidth=0.8, linestyle="--")
         ax.legend(loc="upper left", bbox_to_anchor=(0, -0.12), fontsize=9, frameon=False, ncols=2,
                   handles=[Patch(facecolor="0.85", hatch="//", edgecolor="0.6", label="closed / no data"),
                            Line2D([], [], marker="x", color="black", linestyle="none", markersize=6,
                                   label=f"below target ({target:.0%})")])
     ax.set_yticks(edges_y[:-1] + 0.5, [f"{d:%a %d %b}" for d in days])
     ax.invert_yaxis()
-    ax.set_xticks(np.arange(0, 25, 2), [f"{h:02d}:00" for h in range(0, 25, 2)])
-    ax.set_xlim(0, 24)
+    has_data = ~np.ma.getmaskarray(values).all(axis=0)
+    lo = int(np.floor(edges_x[:-1][has_data].min())) if has_data.any() else 0
+    hi = int(np.ceil(edges_x[1:][has_data].max())) if has_data.any() else 24
+    step_h = 1 if hi - lo <= 16 else 2
+    ax.set_xticks(np.arange(lo, hi + 1, step_h), [f"{h:02d}:00" for h in range(lo, hi + 1, step_h)])
+    ax.set_xlim(lo, hi)
     ax.set_xlabel(f"interval start (local time, {tz})")
     ax.set_ylabel("day")
     source = "simulated" if column == "sim_service_level" else "projected"
@@ -147,13 +167,21 @@ def plot_service_heatmap(frame: pd.DataFrame, channel: str, *, target: float | N
     return fig
 
 
+def _rects(ax, rects: list[tuple[float, float, float, float]], **style) -> None:
+    """Draw (x0, x1, y0, height) rectangles as one PolyCollection (fast for big rosters)."""
+    if rects:
+        verts = [[(x0, y0), (x1, y0), (x1, y0 + h), (x0, y0 + h)] for x0, x1, y0, h in rects]
+        ax.add_collection(PolyCollection(verts, **style), autolim=False)
+
+
 def plot_roster_gantt(roster: pd.DataFrame, assignments: pd.DataFrame | None = None, *,
                       timezone: str | None = None, agent_order: list[str] | None = None) -> Figure:
     """The week's shifts per agent as horizontal bars; breaks are white hatched gaps.
 
     With `assignments` (columns `agent_id`, `interval_start`, `channel`: the channel an
     agent works in each interval) the working time is split by channel, each channel a grey
-    level and hatch; otherwise working time is one grey."""
+    level and hatch; otherwise working time is one grey. Rows alternate light shading; big
+    rosters get compact rows and the day labels on top as well."""
     if timezone is None:
         stamp = roster["shift_start"].iloc[0] if len(roster) else None
         timezone = getattr(stamp, "tzinfo", None)
@@ -162,50 +190,43 @@ def plot_roster_gantt(roster: pd.DataFrame, assignments: pd.DataFrame | None = N
     shifts = roster_shifts(roster, timezone)
     ids = agent_order or list(dict.fromkeys(s.agent_id for s in sorted(shifts, key=lambda s: s.agent_id)))
     row_of = {a: i for i, a in enumerate(ids)}
-    fig = Figure(figsize=(12, 0.24 * len(ids) + 2.0), layout="constrained")
+    many = len(ids) > 40
+    fig = Figure(figsize=(12, (0.15 if many else 0.26) * len(ids) + 2.2), layout="constrained")
     ax = fig.subplots()
-    styles: dict[str, tuple[str, str]] = {}
+    for i in range(1, len(ids), 2):
+        ax.axhspan(i - 0.5, i + 0.5, color="0.94", linewidth=0, zorder=0)
+    height, styles = 0.76, {}
     if assignments is not None and len(assignments):
         work = assignments.copy()
         work["interval_start"] = as_local_times(work["interval_start"], str(timezone))
         step = pd.Series(sorted(work["interval_start"].unique())).diff().dropna().min()
-        step = step if pd.notna(step) else pd.Timedelta(minutes=30)
+        width = (step if pd.notna(step) else pd.Timedelta(minutes=30)) / pd.Timedelta(days=1)
         for i, name in enumerate(dict.fromkeys(sorted(work["channel"]))):
             styles[name] = _CHANNEL_STYLE[i % len(_CHANNEL_STYLE)]
-        for (agent_id, name), rows in work.groupby(["agent_id", "channel"], sort=False):
-            if agent_id not in row_of:
-                continue
-            starts = _num(rows["interval_start"])
-            width = step / pd.Timedelta(days=1)
+        work = work[work["agent_id"].isin(row_of)]
+        for name, rows in work.groupby("channel", sort=True):
             face, hatch = styles[name]
-            ax.broken_barh([(s, width) for s in starts], (row_of[agent_id] - 0.38, 0.76),
-                           facecolors=face, hatch=hatch, edgecolor="none")
-    for shift in shifts:
-        if shift.agent_id not in row_of:
-            continue
-        y = row_of[shift.agent_id] - 0.38
-        start, end = (_num(t) for t in (shift.start, shift.end))
-        if not styles:
-            ax.broken_barh([(start, end - start)], (y, 0.76), facecolors="0.55", edgecolor="none")
-        for b0, b1 in shift.breaks:
-            s0, s1 = (_num(t) for t in (b0, b1))
-            ax.broken_barh([(s0, s1 - s0)], (y, 0.76), facecolors="white", hatch="....",
-                           edgecolor="0.3", linewidth=0.0)
-        ax.broken_barh([(start, end - start)], (y, 0.76), facecolors="none", edgecolor="black",
-                       linewidth=0.7)
-    ax.set_yticks(range(len(ids)), ids, fontsize=8 if len(ids) > 30 else 9)
+            ys = rows["agent_id"].map(row_of).to_numpy() - height / 2
+            _rects(ax, [(x, x + width, y, height) for x, y in zip(_num(rows["interval_start"]), ys, strict=True)],
+                   facecolors=face, hatch=hatch, edgecolors="0.3", linewidths=0.0)
+    mine = [s for s in shifts if s.agent_id in row_of]
+    spans = [(*(_num(t) for t in (s.start, s.end)), row_of[s.agent_id] - height / 2, height) for s in mine]
+    if not styles:
+        _rects(ax, spans, facecolors="0.55", edgecolors="none")
+    _rects(ax, [(*(_num(t) for t in b), row_of[s.agent_id] - height / 2, height) for s in mine for b in s.breaks],
+           facecolors="white", hatch="....", edgecolors="0.3", linewidths=0.0)
+    _rects(ax, spans, facecolors="none", edgecolors="black", linewidths=0.7)
+    ax.set_yticks(range(len(ids)), ids, fontsize=7 if many else 9)
     ax.set_ylim(len(ids) - 0.5, -0.5)
     ax.set_ylabel("agent")
     ax.set_xlabel(f"local time ({timezone})")
-    _week_axis(ax, shifts[0].start.tzinfo if shifts else None)
-    if shifts:
-        first = min(s.start for s in shifts).normalize()
-        last = max(s.end for s in shifts).ceil("D")
-        ax.set_xlim(*(_num(t) for t in (first, last)))
+    if mine:
+        _week_axis(ax, mine[0].start.tzinfo, min(s.start for s in mine), max(s.end for s in mine))
+    if many:
+        ax.tick_params(axis="x", which="major", labeltop=True)
     handles = ([Patch(facecolor=f, hatch=h, edgecolor="0.3", label=n) for n, (f, h) in styles.items()]
                or [Patch(facecolor="0.55", edgecolor="black", label="on shift")])
     handles.append(Patch(facecolor="white", hatch="....", edgecolor="0.3", label="break"))
-    ax.legend(handles=handles, loc="lower center", bbox_to_anchor=(0.5, 1.0), ncols=len(handles),
-              fontsize=9, frameon=False)
+    fig.legend(handles=handles, loc="outside lower center", ncols=len(handles), fontsize=9, frameon=False)
     fig.suptitle(f"Roster: {len(shifts)} shifts, {len(ids)} agents", fontsize=13, fontweight="bold")
     return fig

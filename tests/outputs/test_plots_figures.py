@@ -40,9 +40,8 @@ def test_coverage_lines_follow_the_frame(coverage):
         drawn = np.asarray(scheduled.get_ydata(), float)
         assert np.array_equal(drawn[~np.isnan(drawn)][: len(part)], part["scheduled"].to_numpy(float))
         short = int((part["scheduled"] < part["required"]).sum())
-        missing = int((part["required"] - part["scheduled"]).clip(lower=0).sum())
-        assert ax.get_title(loc="left") == (f"{channel}: {short} short intervals, {missing} missing "
-                                            "agent-intervals")
+        missing = (part["required"] - part["scheduled"]).clip(lower=0).sum() / 2  # half-hour intervals
+        assert ax.get_title(loc="left") == f"{channel}: {short} short intervals, {missing:,.1f} agent-hours missing"
         hatched = [c for c in ax.collections if isinstance(c, PolyCollection) and c.get_hatch()]
         assert len(hatched) == 1 and hatched[0].get_hatch() == "////"
     # closed hours break the voice line instead of joining 22:00 to 08:00
@@ -147,9 +146,9 @@ def test_gantt_with_channel_assignments(roster):
     assignments = pd.DataFrame(rows)
     fig = plot_roster_gantt(roster, assignments)
     ax = data_axes(fig)[0]
-    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    legend = [t.get_text() for t in fig.legends[0].get_texts()]
     assert legend == ["chat", "email", "voice", "break"]
-    hatches = {h.get_hatch() for h in ax.get_legend().legend_handles}
+    hatches = {h.get_hatch() for h in fig.legends[0].legend_handles}
     assert len(hatches) == 4  # each channel and the break hatched differently
     channel_cells = sum(len(c.get_paths()) for c in ax.collections if c.get_hatch() != "...."
                         and len(c.get_facecolor()) and c.get_facecolor()[:, 3].max() > 0)

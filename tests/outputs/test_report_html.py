@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import html
 import re
-import shutil
 import subprocess
 
 import numpy as np
@@ -12,17 +11,13 @@ import pytest
 from matplotlib.figure import Figure
 from PIL import Image
 
-from report import format_value, render_report, write_report
+from report import CHROMIUM_FLAGS, find_chromium, format_value, render_report, screenshot_report, write_report
 from scheduler.plots import plot_coverage, plot_roster_gantt, plot_service_heatmap
-
-CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
 def chromium() -> str:
-    for name in ("chromium", "chromium-browser", "google-chrome"):
-        if path := shutil.which(name):
-            return path
+    if path := find_chromium():
+        return path
     pytest.skip("headless Chromium is not installed and could not be installed "
                 "(`make test` runs apt-get install chromium); skipping the browser checks")
 
@@ -33,8 +28,8 @@ def browse(page, tmp_path, *args) -> subprocess.CompletedProcess:
 
 
 def screenshot(page, tmp_path) -> np.ndarray:
-    shot = tmp_path / "shot.png"
-    browse(page, tmp_path, f"--screenshot={shot}", "--window-size=1280,2000")
+    chromium()
+    shot = screenshot_report(page, tmp_path / "shot.png", width=1280, height=2000)
     return np.asarray(Image.open(shot).convert("RGB"), dtype=float)
 
 
@@ -115,3 +110,13 @@ def test_text_is_escaped():
                                          ("87.5%", "87.5%"), (np.int64(7), "7"), (np.float64(0.5), "0.500")])
 def test_format_value(value, text):
     assert format_value(value) == text
+
+
+def test_table_columns_share_one_format():
+    import pandas as pd
+
+    frame = pd.DataFrame({"model": ["a", "b"], "folds": [3, 12], "wape": [0.1234, 0.2],
+                          "ratio": [2.75, 3.0], "volume": [1234.0, 20000.0], "whole": [1.0, 2.0]})
+    page = render_report(title="t", summary={}, figures={}, tables={"x": frame}, shortfall=[], solver_summary={})
+    cells = re.findall(r'<td class="num">([^<]*)</td>', page)
+    assert cells == ["3", "0.123", "2.75", "1,234", "1", "12", "0.200", "3.00", "20,000", "2"]

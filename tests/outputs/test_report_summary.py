@@ -40,9 +40,9 @@ def test_stretches_merge_consecutive_intervals():
 def test_report_lines(config):
     lines = shortfall_report(small_coverage(), config)
     assert lines == [
-        "voice Mon 07 Dec 08:30-09:30: 2 intervals, up to 2 agents short (3 agent-intervals)",
-        "voice Mon 07 Dec 10:00-10:30: 1 interval, up to 1 agent short (1 agent-intervals)",
-        "chat Mon 07 Dec 23:00-00:30+1: 3 intervals, up to 1 agent short (3 agent-intervals)",
+        "voice Mon 07 Dec 08:30-09:30: 2 intervals, up to 2 agents short, 1.5 agent-hours missing",
+        "voice Mon 07 Dec 10:00-10:30: 1 interval, up to 1 agent short, 0.5 agent-hours missing",
+        "chat Mon 07 Dec 23:00-00:30+1: 3 intervals, up to 1 agent short, 1.5 agent-hours missing",
     ]
     assert shortfall_report(small_coverage(), config, limit=1)[-1] == "... and 2 more understaffed stretches"
     ok = small_coverage().assign(scheduled=lambda f: f["required"])
