@@ -7,6 +7,8 @@ greyscale printing). Times are drawn in the planning timezone of the frames.
 
 from __future__ import annotations
 
+import io
+
 import matplotlib.dates as mdates
 import numpy as np
 import pandas as pd
@@ -21,6 +23,16 @@ from scheduler.roster_view import as_local_times, roster_shifts
 _CHANNEL_STYLE = [("0.4", ""), ("0.7", "///"), ("0.88", "xx"), ("0.55", "\\\\\\"), ("0.8", "++")]
 _SCHEDULED = "#1f4e9a"  # dark blue: reads as near-black in greyscale, apart from dashed black
 _SHORT = "#c0392b"
+
+
+class PlannerFigure(Figure):
+    """A matplotlib Figure that also shows itself in Jupyter when pyplot was never imported
+    (no pyplot state: nothing to close, no double display)."""
+
+    def _repr_png_(self) -> bytes:
+        buffer = io.BytesIO()
+        self.savefig(buffer, format="png", dpi=100)
+        return buffer.getvalue()
 
 
 def _tz_of(series: pd.Series):
@@ -77,7 +89,7 @@ def plot_coverage(coverage: pd.DataFrame, channel: str | None = None, *,
     if channel is not None and channel not in set(frame["channel"]):
         raise ValueError(f"channel {channel!r} is not in the coverage frame "
                          f"(has {', '.join(sorted(set(frame['channel'])))})")
-    fig = Figure(figsize=(12, 2.7 * len(channels) + 0.9), layout="constrained")
+    fig = PlannerFigure(figsize=(12, 2.7 * len(channels) + 0.9), layout="constrained")
     axes = fig.subplots(len(channels), 1, sharex=True, squeeze=False)[:, 0]
     for ax, name in zip(axes, channels, strict=True):
         part = _regular(frame[frame["channel"] == name], ["required", "scheduled"])
@@ -128,7 +140,7 @@ def plot_service_heatmap(frame: pd.DataFrame, channel: str, *, target: float | N
     step = int(np.diff(minutes).min()) if len(minutes) > 1 else 30
     grid = grid.reindex(columns=np.arange(0, 24 * 60, step))
     days = list(grid.index)
-    fig = Figure(figsize=(12, 0.45 * len(days) + 2.0), layout="constrained")
+    fig = PlannerFigure(figsize=(12, 0.45 * len(days) + 2.0), layout="constrained")
     ax = fig.subplots()
     ax.set_facecolor("0.85")
     ax.patch.set_hatch("//")
@@ -183,15 +195,15 @@ def plot_roster_gantt(roster: pd.DataFrame, assignments: pd.DataFrame | None = N
     level and hatch; otherwise working time is one grey. Rows alternate light shading; big
     rosters get compact rows and the day labels on top as well."""
     if timezone is None:
-        stamp = roster["shift_start"].iloc[0] if len(roster) else None
-        timezone = getattr(stamp, "tzinfo", None)
-        if timezone is None:
+        stamps = [t for t in roster["shift_start"] if isinstance(t, pd.Timestamp) and t.tzinfo is not None]
+        timezone = stamps[0].tzinfo if stamps else None
+        if timezone is None and len(roster):
             raise ValueError("the roster times are not timezone-aware; pass timezone=")
-    shifts = roster_shifts(roster, timezone)
+    shifts = roster_shifts(roster, timezone) if len(roster) else []
     ids = agent_order or list(dict.fromkeys(s.agent_id for s in sorted(shifts, key=lambda s: s.agent_id)))
     row_of = {a: i for i, a in enumerate(ids)}
     many = len(ids) > 40
-    fig = Figure(figsize=(12, (0.15 if many else 0.26) * len(ids) + 2.2), layout="constrained")
+    fig = PlannerFigure(figsize=(12, (0.15 if many else 0.26) * len(ids) + 2.2), layout="constrained")
     ax = fig.subplots()
     for i in range(1, len(ids), 2):
         ax.axhspan(i - 0.5, i + 0.5, color="0.94", linewidth=0, zorder=0)
@@ -217,7 +229,9 @@ def plot_roster_gantt(roster: pd.DataFrame, assignments: pd.DataFrame | None = N
            facecolors="white", hatch="....", edgecolors="0.3", linewidths=0.0)
     _rects(ax, spans, facecolors="none", edgecolors="black", linewidths=0.7)
     ax.set_yticks(range(len(ids)), ids, fontsize=7 if many else 9)
-    ax.set_ylim(len(ids) - 0.5, -0.5)
+    ax.set_ylim(max(len(ids), 1) - 0.5, -0.5)
+    if not ids:
+        ax.text(0.5, 0.5, "no shifts in the roster", transform=ax.transAxes, ha="center", va="center")
     ax.set_ylabel("agent")
     ax.set_xlabel(f"local time ({timezone})")
     if mine:

@@ -128,9 +128,15 @@ def _breaks(text, start: pd.Timestamp, end: pd.Timestamp, tz: str, row: int):
     return tuple(sorted(spans))
 
 
+def _blank(value) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip()) or (
+        not isinstance(value, str) and bool(pd.isna(value)))
+
+
 def roster_shifts(roster: pd.DataFrame, timezone: str) -> list[Shift]:
     """Read the roster frame into `Shift`s in the planning `timezone`, sorted by agent and
-    start. Raises InputError (file "roster", spreadsheet row) on a malformed row."""
+    start. Rows with neither start nor end (days off, if a roster lists them) are skipped.
+    Raises InputError (file "roster", spreadsheet row) on a malformed row."""
     missing = [c for c in ("agent_id", "shift_start", "shift_end") if c not in roster.columns]
     if missing:
         raise InputError("roster", f"missing column {missing[0]!r}; expected columns "
@@ -138,6 +144,8 @@ def roster_shifts(roster: pd.DataFrame, timezone: str) -> list[Shift]:
     shifts = []
     for position, record in enumerate(roster.to_dict("records")):
         row = position + 2
+        if all(_blank(record[c]) for c in ("shift_start", "shift_end")):
+            continue  # a day-off row: nothing scheduled
         day = _date(record.get("date"), row)
         start = _instant(record["shift_start"], day, timezone, None, row, "shift_start")
         end = _instant(record["shift_end"], day, timezone, start, row, "shift_end")

@@ -154,3 +154,19 @@ def test_gantt_with_channel_assignments(roster):
                         and len(c.get_facecolor()) and c.get_facecolor()[:, 3].max() > 0)
     assert channel_cells == len(assignments)
     png_bytes(fig)
+
+
+def test_gantt_empty_roster_and_day_off_rows(roster):
+    empty = plot_roster_gantt(roster.iloc[0:0])
+    assert empty.get_suptitle() == "Roster: 0 shifts, 0 agents"
+    png_bytes(empty)
+    # a roster that lists days off as rows without times draws the same shifts
+    off = roster.iloc[:1].assign(shift_start=pd.NaT, shift_end=pd.NaT, breaks="", date=roster["date"].iloc[0])
+    with_off = pd.concat([roster, off.assign(agent_id="A05")], ignore_index=True)
+    assert plot_roster_gantt(with_off).get_suptitle() == "Roster: 18 shifts, 5 agents"
+
+
+def test_figures_show_in_notebooks_without_pyplot(coverage):
+    fig = plot_coverage(coverage, "voice")
+    png = fig._repr_png_()
+    assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 10_000
