@@ -72,11 +72,11 @@ def shortfall_report(coverage: pd.DataFrame, config: PlanningConfig | None = Non
 def target_share(frame: pd.DataFrame, config: PlanningConfig) -> dict[str, float]:
     """Share (0..1) of a channel's intervals that meet its target, per channel.
 
-    Queue channels: `sim_service_level` (simulation frame) or `service_level` (coverage
-    frame) at or above the channel's `service_level` target, over intervals with a value
-    (and, in a coverage frame, a requirement above zero). Deferred channels (no
-    interval service-level target): scheduled staff at or above required, over intervals
-    with a requirement above zero; skipped when the frame has no staff columns."""
+    Reads `sim_service_level` (simulation frame) or `service_level` (coverage frame): a
+    queue channel's interval meets target at or above the channel's `service_level`; a
+    deferred channel's when every contact is answered within `response_hours` (service
+    level 1). Counted over intervals with a value (and, in a coverage frame, a requirement
+    above zero). Without a service-level column: scheduled staff at or above required."""
     column = "sim_service_level" if "sim_service_level" in frame.columns else "service_level"
     shares: dict[str, float] = {}
     for channel in _ordered(frame["channel"], config):
@@ -87,10 +87,11 @@ def target_share(frame: pd.DataFrame, config: PlanningConfig) -> dict[str, float
             spec = config.channel(channel)
         except KeyError:
             continue
-        if spec.kind == "queue" and column in part.columns:
+        if column in part.columns:
             values = part[column].dropna()
+            target = spec.service_level if spec.kind == "queue" else 1.0
             if len(values):
-                shares[channel] = float((values >= spec.service_level - 1e-9).mean())
+                shares[channel] = float((values >= target - 1e-9).mean())
         elif {"required", "scheduled"} <= set(part.columns) and len(part):
             shares[channel] = float((part["scheduled"] >= part["required"]).mean())
     return shares

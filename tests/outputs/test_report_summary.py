@@ -59,7 +59,11 @@ def test_target_share(config):
     # voice: 3 of 6 intervals at or above 0.8; chat: 0 of 3; email (deferred): 5 of 5 with demand
     assert shares == pytest.approx({"voice": 0.5, "chat": 0.0, "email": 1.0})
     sim = small_coverage()[["channel", "interval_start"]].assign(sim_service_level=0.8)
-    assert target_share(sim, config) == {"voice": 1.0, "chat": 1.0}
+    sim.loc[sim.index[-1], "sim_service_level"] = float("nan")  # no contacts: not counted
+    # deferred email needs every contact answered by its deadline (service level 1)
+    assert target_share(sim, config) == {"voice": 1.0, "chat": 1.0, "email": 0.0}
+    staff_only = small_coverage().drop(columns="service_level")
+    assert target_share(staff_only, config) == pytest.approx({"voice": 0.5, "chat": 0.0, "email": 1.0})
 
 
 def test_backtest_table(backtest):
