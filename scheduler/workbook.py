@@ -51,6 +51,15 @@ def _header(ws: Worksheet, row: int, values: list[str]) -> None:
         cell.font, cell.fill, cell.border, cell.alignment = BOLD, HEADER_FILL, BOX, CENTER
 
 
+def _print_setup(ws: Worksheet, title_rows: str) -> None:
+    """Landscape, one page wide, header rows repeated on every printed page."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = title_rows
+
+
 def _widths(ws: Worksheet, minimum: int = 6, maximum: int = 40, skip_rows: int = 0) -> None:
     widths: dict[int, int] = {}
     for row in ws.iter_rows(min_row=skip_rows + 1):
@@ -97,6 +106,7 @@ def _week_sheet(ws: Worksheet, shifts: list[Shift], agents: tuple[Agent, ...],
         hours.number_format = "0.0"
         ws.row_dimensions[r].height = 30
     ws.freeze_panes = "D3"
+    _print_setup(ws, "1:2")
     _widths(ws, skip_rows=1)
     for c in range(4, 4 + len(days)):
         ws.column_dimensions[get_column_letter(c)].width = 16
@@ -141,6 +151,7 @@ def _coverage_sheet(ws: Worksheet, day: dt.date, part: pd.DataFrame, channels: l
                 for cell in cells[1:3]:
                     cell.fill, cell.font = SHORT_FILL, BOLD
     ws.freeze_panes = "B4"
+    _print_setup(ws, "1:3")
     _widths(ws, minimum=9, skip_rows=2)
     ws.column_dimensions["A"].width = 9
 
@@ -173,6 +184,7 @@ def _hours_sheet(ws: Worksheet, shifts: list[Shift], agents: tuple[Agent, ...]) 
                 ws.cell(row=r, column=c).fill = SHORT_FILL
                 ws.cell(row=r, column=c).font = BOLD
     ws.freeze_panes = "C3"
+    _print_setup(ws, "1:2")
     _widths(ws, skip_rows=1)
 
 

@@ -61,6 +61,7 @@ def test_week_sheet_matches_roster(tmp_path, roster, coverage, agents, config):
         hours = ((part["shift_end"] - part["shift_start"]).dt.total_seconds() / 3600).sum()
         assert sheet.cell(row=rows[agent_id], column=hours_col).value == pytest.approx(hours)
     assert sheet.column_dimensions["D"].width >= 12
+    assert sheet.page_setup.orientation == "landscape" and sheet.print_title_rows == "$1:$2"
 
 
 def test_coverage_sheets_match_and_highlight_shortfall(tmp_path, roster, coverage, agents, config):
