@@ -5,9 +5,11 @@ of group g's agents on shift s start lunch at interval p, and how many of group 
 working agents cover channel c in interval t. Agents of one group on the same shift are
 interchangeable for coverage, so handing the break positions out in agent order
 realises the break counts exactly; then in every interval the group's working agents
-are exactly as many as the channel counts add up to (the model's equality), so handing
-channels out - keeping each agent on the channel of the previous interval where the
-counts allow, to limit switching - realises the channel counts exactly.
+are at least as many as the channel counts add up to, so handing channels out - keeping
+each agent on the channel of the previous interval where the counts allow, to limit
+switching - realises the channel counts; agents the counts leave idle are seated on one
+of their channels too (the model charges idling like over-coverage, so this never makes
+the roster worse).
 """
 
 from __future__ import annotations
@@ -65,8 +67,8 @@ def realise(inst: RosterInstance, solution: Solution) -> Realised:
         left = {c: solution.cover[g, c, t] for c in inst.group_channels(g) if (g, c, t) in solution.cover}
         if not left:
             continue  # none of the group's channels can be covered now: the agents idle
-        if sum(left.values()) != len(agents):
-            raise AssertionError(f"channel counts {left} != {len(agents)} working agents (group {g}, t {t})")
+        if sum(left.values()) > len(agents):
+            raise AssertionError(f"channel counts {left} > {len(agents)} working agents (group {g}, t {t})")
         free = []
         for a in agents:  # stay on the previous interval's channel when the counts allow
             previous = channel.get((a, t - 1))
@@ -76,8 +78,13 @@ def realise(inst: RosterInstance, solution: Solution) -> Realised:
             else:
                 free.append(a)
         pool = [c for c, n in left.items() for _ in range(n)]
-        for a, c in zip(free, pool, strict=True):
+        for a, c in zip(free, pool, strict=False):
             channel[a, t] = c
+        # agents the counts leave idle cover a channel anyway (the model charges idling and
+        # over-coverage alike): their previous channel if possible, else the first one
+        for a in free[len(pool):]:
+            previous = channel.get((a, t - 1))
+            channel[a, t] = previous if previous in left else next(iter(left))
     return Realised(tuple(sorted(solution.shift_of)), break_start, channel)
 
 

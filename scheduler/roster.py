@@ -20,6 +20,7 @@ runs at different points on a loaded machine; runs that prove optimality always 
 from __future__ import annotations
 
 import time
+from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
@@ -35,12 +36,14 @@ from scheduler.instance import SCALE, RosterInstance, build_instance
 from scheduler.lower_bound import lp_lower_bound
 from scheduler.realise import Solution, assignments_frame, realise, roster_frame
 from scheduler.roster_cover import add_coverage
+from scheduler.roster_greedy import greedy_solution
 from scheduler.roster_warmstart import warm_start
 from scheduler.shortfall import shortfall_report
 from staffcast_common import InputError
 
-WARM_SHARE = 0.4  # share of the time limit for the decomposed warm start
-ProgressCallback = Callable[[float, float, float], None]  # objective, bound, seconds
+HINT_SHARE = 0.1  # at most this share of the time limit completes each starting roster
+WARM_SHARE = 0.6  # share of the time left after the greedy start for the decomposition
+ProgressCallback = Callable[[float, float | None, float], None]  # objective, bound (None: not yet), seconds
 
 
 @dataclass(frozen=True)
@@ -78,37 +81,37 @@ class _Progress(cp_model.CpSolverSolutionCallback):
         self.started = started
         self.first: float | None = None
 
-    def on_solution_callback(self) -> None:
+    def report(self, objective: float, bound: float | None) -> None:
         seconds = time.perf_counter() - self.started
         if self.first is None:
             self.first = seconds
         if self.on_solution is not None:
-            self.on_solution(self.ObjectiveValue() / SCALE, self.BestObjectiveBound() / SCALE, seconds)
+            self.on_solution(objective, bound, seconds)
+
+    def on_solution_callback(self) -> None:
+        self.report(self.ObjectiveValue() / SCALE, self.BestObjectiveBound() / SCALE)
 
 
-def _complete_hint(model: cp_model.CpModel, shift_hint, rest_hint, seconds: float, seed: int) -> None:
-    """Turn the warm start's shifts into a complete hint: solve a copy of the model with
-    the shifts fixed (breaks, channels and penalty variables free, hinted from stage 1)
-    and hint every variable of `model` with that solution; a partial hint otherwise."""
+def _complete(model: cp_model.CpModel, inst: RosterInstance, x, on_shift, cov, start: Solution, seconds: float,
+              seed: int) -> tuple[int, list[int]] | None:
+    """Complete a starting roster into a full solution of `model`: solve a copy with the
+    shifts fixed (breaks, channels, penalty variables free, hinted from `start`).
+    Returns (objective, value of every variable) or None."""
     fixed = model.clone()
-    for var, value in shift_hint:
-        fixed.Add(fixed.get_bool_var_from_proto_index(var.index) == value)
-    for var, value in rest_hint:
-        fixed.AddHint(fixed.get_int_var_from_proto_index(var.index), value)
+    for a in range(len(inst.agents)):
+        for s, var in x[a].items():
+            fixed.Add(fixed.get_bool_var_from_proto_index(var.index) == int((a, s) in start.shift_of))
+    values = {**Counter((inst.agent_group[a], s) for a, s in start.shift_of), **start.breaks, **start.cover}
+    for key, var in [*on_shift.items(), *cov.breaks.items(), *cov.cover.items()]:
+        fixed.AddHint(fixed.get_int_var_from_proto_index(var.index), values.get(key, 0))
     solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = seconds
+    solver.parameters.max_time_in_seconds = max(seconds, 1.0)
     solver.parameters.num_workers = 1
     solver.parameters.random_seed = seed
     status = solver.Solve(fixed)
-    model.ClearHints()
-    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        hint = model.proto.solution_hint
-        values = list(solver.response_proto.solution)
-        hint.vars.extend(range(len(values)))
-        hint.values.extend(values)
-    else:
-        for var, value in shift_hint:
-            model.AddHint(var, value)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None
+    return int(round(solver.ObjectiveValue())), list(solver.response_proto.solution)
 
 
 def _relative_gap(objective: float, bound: float) -> float:
@@ -128,6 +131,7 @@ def build_roster(requirements: pd.DataFrame, agents: tuple[Agent, ...], config: 
     called on each improving roster. Raises InputError when the hard rules leave no roster.
     """
     # ------------------------------------------------------------------ data
+    started = time.perf_counter()
     inst = build_instance(requirements, agents, config, previous_shift_ends)
     shifts = inst.shifts
     weights = config.weights
@@ -183,34 +187,42 @@ def build_roster(requirements: pd.DataFrame, agents: tuple[Agent, ...], config: 
     # ------------------------------------------------------------------ objective
     model.Minimize(sum(coef * expr for expr, coef in terms))
 
-    # ------------------------------------------------------------------ warm start (decomposition)
+    # ------------------------------------------------------------------ starting rosters
+    # greedy roster (feasible at once), then the decomposition (aggregate shift counts,
+    # then agents); each is completed into a full solution of this model, the best hinted
     limit = float(time_limit_seconds or config.solver.time_limit_seconds)
     n_workers = int(workers or config.solver.workers)
     seed = int(config.solver.seed if seed is None else seed)
-    started = time.perf_counter()
-    warm = warm_start(inst, WARM_SHARE * limit, n_workers, seed)
+    progress = _Progress(on_solution, started)
+    greedy = greedy_solution(inst)
+    best = _complete(model, inst, x, on_shift, cov, greedy, HINT_SHARE * limit, seed)
+    if best is not None:
+        progress.report(best[0] / SCALE, None)
+    left = limit - (time.perf_counter() - started)
+    warm = warm_start(inst, WARM_SHARE * left, seed, greedy)
     if warm is not None:
-        shift_hint = [(var, int((a, s) in warm.shift_of)) for a in range(len(agents)) for s, var in x[a].items()]
-        stage1 = {**warm.counts, **warm.breaks, **warm.cover}
-        rest_hint = [(var, stage1[key]) for key, var in [*on_shift.items(), *cov.breaks.items(), *cov.cover.items()]
-                     if key in stage1]
-        _complete_hint(model, shift_hint, rest_hint, max(0.1 * limit, 1.0), seed)
+        candidate = _complete(model, inst, x, on_shift, cov, Solution(set(warm.shift_of), warm.breaks, warm.cover),
+                              HINT_SHARE * limit, seed)
+        if candidate is not None and (best is None or candidate[0] < best[0]):
+            best = candidate
+            progress.report(best[0] / SCALE, None)
+    if best is not None:
+        model.proto.solution_hint.vars.extend(range(len(best[1])))
+        model.proto.solution_hint.values.extend(best[1])
 
-    # ------------------------------------------------------------------ solve
+    # ------------------------------------------------------------------ solve (polish the best start)
     solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = max(limit - (time.perf_counter() - started), 0.5)
+    solver.parameters.max_time_in_seconds = max(limit - (time.perf_counter() - started), 1.0)
     solver.parameters.num_workers = n_workers
     solver.parameters.random_seed = seed
     solver.parameters.interleave_search = n_workers > 1
-    progress = _Progress(on_solution, started)
     status = solver.Solve(model, progress)
     wall = time.perf_counter() - started
     if status == cp_model.INFEASIBLE or status == cp_model.MODEL_INVALID:
         raise InputError("", "no roster satisfies the hard rules (contract hours, rest, max days, "
                          "availability); relax them or check the agents file")
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        raise InputError("", f"no roster found within {solver.parameters.max_time_in_seconds:g} s; "
-                         "raise the time limit (--time-limit)")
+        raise InputError("", f"no roster found within {limit:g} s; raise the time limit (--time-limit)")
 
     # ------------------------------------------------------------------ report
     solution = Solution(

@@ -13,12 +13,14 @@ full model, which then polishes it (soft rules, cost, anything stage 2 missed).
 from __future__ import annotations
 
 import time
+from collections import Counter
 from dataclasses import dataclass
 
 import numpy as np
 from ortools.sat.python import cp_model
 
 from scheduler.instance import SCALE, RosterInstance
+from scheduler.realise import Solution
 from scheduler.roster_cover import add_coverage
 
 STAGE1_GAP = 0.002  # stage 1 stops within 0.2% of its own bound
@@ -47,9 +49,10 @@ def _solver(seconds: float, workers: int, seed: int) -> cp_model.CpSolver:
     return solver
 
 
-def aggregate_counts(inst: RosterInstance, seconds: float, workers: int, seed: int):
+def aggregate_counts(inst: RosterInstance, seconds: float, seed: int, hint: Solution):
     """Stage 1: agents of each skill group per shift (group totals of the agent rules).
-    Returns (counts, breaks, cover, objective) or None when no solution came in time."""
+    `hint`: a feasible start (the greedy roster). Returns (counts, breaks, cover,
+    objective) or None when no solution came in time."""
     shifts, rules = inst.shifts, inst.config.rules
     model = cp_model.CpModel()
     members = [[a for a in range(len(inst.agents)) if inst.agent_group[a] == g] for g in range(len(inst.groups))]
@@ -80,6 +83,11 @@ def aggregate_counts(inst: RosterInstance, seconds: float, workers: int, seed: i
         per_shift = inst.config.weights.cost * cheapest[g] * shifts[s].hours * SCALE
         cost_terms.append((v, int(round(per_shift))))
     model.Minimize(sum(c * e for e, c in cov.terms) + sum(c * v for v, c in cost_terms))
+    counts = Counter((inst.agent_group[a], s) for a, s in hint.shift_of)
+    for key, var in on_shift.items():
+        model.AddHint(var, counts.get(key, 0))
+    for key, var in [*cov.breaks.items(), *cov.cover.items()]:
+        model.AddHint(var, {**hint.breaks, **hint.cover}.get(key, 0))
     solver = _solver(seconds, 1, seed)  # one LP-guided worker finds covering optima fastest
     solver.parameters.linearization_level = 2
     solver.parameters.relative_gap_limit = STAGE1_GAP
@@ -90,10 +98,11 @@ def aggregate_counts(inst: RosterInstance, seconds: float, workers: int, seed: i
     return value(on_shift), value(cov.breaks), value(cov.cover), int(solver.ObjectiveValue())
 
 
-def assign_agents(inst: RosterInstance, counts: dict[tuple[int, int], int], seconds: float, workers: int,
-                  seed: int) -> set[tuple[int, int]]:
+def assign_agents(inst: RosterInstance, counts: dict[tuple[int, int], int], seconds: float, seed: int,
+                  hint: Solution) -> set[tuple[int, int]]:
     """Stage 2: each group's agents take weeks that meet the counts as closely as the
-    per-agent rules allow (missing or extra shifts cost their length)."""
+    per-agent rules allow (missing or extra shifts cost their length); the `hint` roster
+    is the feasible start, and stays for a group whose model finds nothing better."""
     shifts, rules = inst.shifts, inst.config.rules
     chosen: set[tuple[int, int]] = set()
     groups = range(len(inst.groups))
@@ -124,21 +133,25 @@ def assign_agents(inst: RosterInstance, counts: dict[tuple[int, int], int], seco
             model.Add(dev >= target - sum(taken))
             penalty.append(dev * shifts[s].length_minutes)
         model.Minimize(sum(penalty))
+        for a in group:
+            for s, v in x[a].items():
+                model.AddHint(v, (a, s) in hint.shift_of)
         solver = _solver(seconds / len(groups), 1, seed)
         status = solver.Solve(model)
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            chosen |= {(a, s) for a, s in hint.shift_of if inst.agent_group[a] == g}
             continue
         chosen |= {(a, s) for a in group for s, v in x[a].items() if solver.BooleanValue(v)}
     return chosen
 
 
-def warm_start(inst: RosterInstance, seconds: float, workers: int, seed: int) -> WarmStart | None:
+def warm_start(inst: RosterInstance, seconds: float, seed: int, hint: Solution) -> WarmStart | None:
     """Both stages within about `seconds` (75% for stage 1); None when stage 1 finds nothing."""
     started = time.perf_counter()
-    stage1 = aggregate_counts(inst, 0.75 * seconds, workers, seed)
+    stage1 = aggregate_counts(inst, 0.75 * seconds, seed, hint)
     if stage1 is None:
         return None
     counts, breaks, cover, objective = stage1
     left = seconds - (time.perf_counter() - started)
-    chosen = assign_agents(inst, counts, max(left, 0.25 * seconds), workers, seed)
+    chosen = assign_agents(inst, counts, max(left, 0.1 * seconds), seed, hint)
     return WarmStart(frozenset(chosen), counts, breaks, cover, objective, time.perf_counter() - started)
