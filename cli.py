@@ -84,6 +84,280 @@ def demo(
                   f"{len(history.closed_dates)} closed days in history.")
 
 
+def _load_inputs(history: Path, events: Path | None, config: Path, fill_zero: bool):
+    """(config, History, events frame or None) read and validated."""
+    from forecast.data import load_events, load_history
+    from scheduler.config import load_config
+
+    cfg = load_config(config)
+    hist = load_history(history, cfg.timezone, cfg.interval_minutes, fill_zero=fill_zero,
+                        channels=cfg.channel_names)
+    evs = load_events(events, cfg.timezone, cfg.channel_names) if events is not None else None
+    return cfg, hist, evs
+
+
+@app.command()
+@user_errors
+def forecast(
+    history: Annotated[Path, typer.Argument(help="History file (CSV or Parquet; interval- or contact-level).")],
+    config: Annotated[Path, typer.Option("--config", "-c", help="planning.toml (timezone, interval length, "
+                                         "channels).")],
+    out: Annotated[Path, typer.Option(help="Forecast file to write (.csv or .parquet).")],
+    events: Annotated[Path | None, typer.Option(help="Events calendar CSV (past events teach their uplift, "
+                                                "future ones drive the forecast).")] = None,
+    horizon_days: Annotated[int, typer.Option(help="Days to forecast, from the interval after the history "
+                                              "end.")] = 14,
+    model: Annotated[str, typer.Option(help="auto (best backtest WAPE per channel), snaive_week, mean_3w, "
+                                       "profile or waves.")] = "auto",
+    plot: Annotated[Path | None, typer.Option(help="Also draw history + forecast to this PNG (one panel "
+                                              "per channel).")] = None,
+    fill_zero: Annotated[bool, typer.Option(help="Count missing history intervals in open hours as zero "
+                                            "contacts.")] = False,
+) -> None:
+    """Forecast contacts (volume per interval, 80% band) and AHT (seconds) per channel."""
+    from rich.console import Console
+
+    from forecast.api import check_horizon, check_models
+    from forecast.api import forecast as run_forecast
+    from staffcast_common import write_frame_atomic
+
+    check_horizon(horizon_days)
+    check_models(model, allow_auto=True)
+    cfg, hist, evs = _load_inputs(history, events, config, fill_zero)
+    console = Console(stderr=True)
+    with console.status("fitting models and calibrating on backtests..."):
+        frame = run_forecast(hist, evs, horizon_days, model=model)
+    write_frame_atomic(frame, out)
+    if plot is not None:
+        _plot_channels(hist.frame, frame, evs, plot)
+    daily = frame.groupby("channel").agg(volume=("volume", "sum"), model=("model", "first"))
+    for row in daily.itertuples():
+        console.print(f"{row.Index}: {row.volume / horizon_days:,.0f} contacts/day over {horizon_days} days "
+                      f"(model {row.model})")
+    console.print(f"wrote {len(frame):,} intervals to {out}")
+
+
+def _plot_channels(history_frame, frame, evs, target: Path) -> None:
+    import matplotlib.pyplot as plt
+
+    from forecast.plot import plot_forecast
+    from staffcast_common import atomic_path
+
+    channels = sorted(frame["channel"].unique())
+    fig, axes = plt.subplots(len(channels), 1, figsize=(12, 3.6 * len(channels)), layout="constrained",
+                             squeeze=False)
+    for ax, channel in zip(axes[:, 0], channels, strict=True):
+        plot_forecast(history_frame, frame, evs, channel=channel, ax=ax)
+    with atomic_path(target) as tmp:
+        fig.savefig(tmp, dpi=110, format="png")
+    plt.close(fig)
+
+
+@app.command()
+@user_errors
+def backtest(
+    history: Annotated[Path, typer.Argument(help="History file (CSV or Parquet).")],
+    config: Annotated[Path, typer.Option("--config", "-c", help="planning.toml.")],
+    out: Annotated[Path, typer.Option(help="Metrics file to write (.csv or .parquet): one row per model, "
+                                      "channel and fold.")],
+    events: Annotated[Path | None, typer.Option(help="Events calendar CSV.")] = None,
+    folds: Annotated[int, typer.Option(help="Rolling origins (consecutive test windows ending at the "
+                                       "history end).")] = 4,
+    horizon_days: Annotated[int, typer.Option(help="Days in each test window.")] = 14,
+    model: Annotated[str, typer.Option(help="auto (every model, then the per-channel choice) or one of "
+                                       "snaive_week, mean_3w, profile, waves.")] = "auto",
+    fill_zero: Annotated[bool, typer.Option(help="Count missing history intervals in open hours as zero "
+                                            "contacts.")] = False,
+) -> None:
+    """Rolling-origin backtest: WAPE, MASE, bias, event-interval WAPE, 80%-band coverage and
+    the Poisson noise floor per model, channel and fold; prints the mean per model and channel."""
+    from rich.console import Console
+    from rich.progress import Progress
+    from rich.table import Table
+
+    from forecast.api import MODELS, check_horizon, check_models
+    from forecast.api import backtest as run_backtest
+    from forecast.backtest import choose_models
+    from staffcast_common import write_frame_atomic
+
+    check_horizon(horizon_days)
+    names = check_models(model, allow_auto=True)
+    cfg, hist, evs = _load_inputs(history, events, config, fill_zero)
+    console = Console()
+    with Progress(console=console, transient=True) as bar:
+        task = bar.add_task(f"{folds} folds x {len(names)} models", total=folds * len(names))
+        metrics = run_backtest(hist, evs, folds=folds, horizon_days=horizon_days, models=names,
+                               progress=lambda done, total: bar.update(task, completed=done))
+    write_frame_atomic(metrics, out)
+    chosen = choose_models(metrics, list(MODELS))
+    mean = metrics.groupby(["channel", "model"], sort=True)[
+        ["wape", "mase", "bias", "event_wape", "coverage", "poisson_floor", "floor_ratio"]].mean()
+    table = Table(title=f"Backtest: {folds} folds x {horizon_days} days, mean over folds "
+                  f"({cfg.interval_minutes}-minute intervals)")
+    for column in ("channel", "model", "auto", "WAPE", "MASE", "bias", "event WAPE", "80% coverage",
+                   "Poisson floor", "WAPE/floor"):
+        table.add_column(column, justify="left" if column in ("channel", "model", "auto") else "right")
+    fmt = lambda v, spec: "-" if v != v else format(v, spec)  # noqa: E731
+    for (channel, name), row in mean.iterrows():
+        mark = "*" if chosen.get(channel) == name else ""
+        table.add_row(channel, name, mark, fmt(row.wape, ".3f"), fmt(row.mase, ".2f"), fmt(row.bias, "+.3f"),
+                      fmt(row.event_wape, ".3f"), fmt(row.coverage, ".0%"), fmt(row.poisson_floor, ".3f"),
+                      fmt(row.floor_ratio, ".2f"))
+    console.print(table)
+    console.print(f"* = automatic choice (lowest mean WAPE; within 1% the simpler model). Wrote {out}")
+
+
+def _deflection(values: list[str]) -> dict[str, float]:
+    """Parse repeated `--deflection CHANNEL=SHARE` options."""
+    from staffcast_common import InputError
+
+    shares: dict[str, float] = {}
+    for text in values:
+        name, _, share = text.partition("=")
+        try:
+            value = float(share)
+        except ValueError:
+            value = -1.0
+        if not name.strip() or not 0.0 <= value < 1.0:
+            raise InputError("", f"--deflection: expected CHANNEL=SHARE with SHARE in [0, 1), got {text!r}")
+        shares[name.strip().lower()] = value
+    return shares
+
+
+@app.command()
+@user_errors
+def staff(
+    forecast: Annotated[Path, typer.Argument(help="Forecast file (CSV or Parquet) written by `staffcast forecast`.")],
+    config: Annotated[Path, typer.Option("--config", "-c", help="planning.toml (service targets, shrinkage, "
+                                         "open hours).")],
+    out: Annotated[Path, typer.Option(help="Requirements file to write (.csv or .parquet).")],
+    staff_to: Annotated[str, typer.Option(help="volume (central forecast) or volume_hi (upper 80% bound, "
+                                          "risk-averse).")] = "volume",
+    volume_multiplier: Annotated[float, typer.Option(help="What-if: multiply contacts by this factor.")] = 1.0,
+    aht_multiplier: Annotated[float, typer.Option(help="What-if: multiply handle time (seconds) by this "
+                                                  "factor.")] = 1.0,
+    deflection: Annotated[list[str] | None, typer.Option(help="What-if: CHANNEL=SHARE of contacts a bot answers "
+                                                         "before an agent (repeatable), e.g. chat=0.2.")] = None,
+) -> None:
+    """Agents and staff per channel and interval: Erlang C (Erlang A with patience) for queue
+    channels with chat concurrency, FIFO backlog within response_hours for deferred channels;
+    staff = agents grossed up for shrinkage. Prints peak staff and agent-hours per channel."""
+    from rich import box
+    from rich.console import Console
+    from rich.table import Table
+
+    from scheduler.config import load_config
+    from scheduler.frames import read_forecast
+    from scheduler.staffing import requirements, requirements_summary
+    from staffcast_common import InputError, write_frame_atomic
+
+    if staff_to not in ("volume", "volume_hi"):
+        raise InputError("", f"--staff-to: expected volume or volume_hi, got {staff_to!r}")
+    if volume_multiplier < 0 or aht_multiplier <= 0:
+        raise InputError("", "--volume-multiplier must be >= 0 and --aht-multiplier > 0")
+    cfg = load_config(config)
+    shares = _deflection(deflection or [])
+    for name in shares:
+        if name not in cfg.channel_names:
+            raise InputError("", f"--deflection: unknown channel {name!r}; expected one of "
+                             f"{', '.join(cfg.channel_names)}")
+    frame = read_forecast(forecast, cfg, staff_to)
+    req = requirements(frame, cfg, staff_to=staff_to, volume_multiplier=volume_multiplier,
+                       aht_multiplier=aht_multiplier, deflection=shares)
+    write_frame_atomic(req, out)
+    table = Table(title=f"Requirements ({cfg.interval_minutes}-minute intervals, staffed to {staff_to}); "
+                  "deferred channels: SL within response_hours, ASA = mean reply time", box=box.SIMPLE)
+    for column in ("channel", "contacts", "peak\nagents", "peak\nstaff", "agent\nhours", "staff\nhours", "SL",
+                   "ASA", "max\nbacklog"):
+        table.add_column(column, justify="left" if column == "channel" else "right",
+                         min_width=max(map(len, column.split("\n"))))
+    for row in requirements_summary(req, cfg).itertuples():
+        deferred = row.kind == "deferred"
+        asa = f"{row.asa_seconds / 3600:.1f} h" if deferred else f"{row.asa_seconds:.0f} s"
+        table.add_row(row.channel, f"{row.contacts:,.0f}", f"{row.peak_agents}", f"{row.peak_staff}",
+                      f"{row.agent_hours:,.0f}", f"{row.staff_hours:,.0f}", f"{row.service_level:.1%}", asa,
+                      f"{row.max_backlog:,.0f}" if deferred else "-")
+    console = Console()
+    console.print(table)
+    console.print(f"wrote {len(req):,} rows to {out}")
+
+
+@app.command()
+@user_errors
+def simulate(
+    frame: Annotated[Path, typer.Argument(help="Requirements file (simulated with its agents) or coverage file "
+                                          "(simulated with scheduled staff less shrinkage).")],
+    config: Annotated[Path, typer.Option("--config", "-c", help="planning.toml.")],
+    requirements: Annotated[Path | None, typer.Option(help="Requirements file giving volume and AHT for a "
+                                                      "coverage file.")] = None,
+    out: Annotated[Path | None, typer.Option(help="Write the per-interval simulation (.csv or .parquet).")] = None,
+    replications: Annotated[int, typer.Option(help="Independent runs (>= 2) for the 95% half-widths.")] = 20,
+    seed: Annotated[int | None, typer.Option(help="Random seed (default: [solver] seed of the config).")] = None,
+    handle: Annotated[str, typer.Option(help="Handle-time distribution: exponential or lognormal.")] = "exponential",
+    handle_cv: Annotated[float, typer.Option(help="Coefficient of variation of lognormal handle times.")] = 1.0,
+) -> None:
+    """Discrete-event simulation over consecutive intervals (queues carry over boundaries):
+    simulated service level with a 95% half-width, ASA (seconds) and abandonment per
+    interval; prints the per-channel comparison with the Erlang figures."""
+    import numpy as np
+    from rich import box
+    from rich.console import Console
+    from rich.table import Table
+
+    from scheduler.config import load_config
+    from scheduler.frames import frame_columns, read_coverage, read_requirements
+    from scheduler.simulate_frame import simulate_frame
+    from staffcast_common import InputError, write_frame_atomic
+
+    if replications < 2:
+        raise InputError("", f"--replications: expected at least 2, got {replications}")
+    if handle not in ("exponential", "lognormal") or handle_cv <= 0:
+        raise InputError("", "--handle: expected exponential or lognormal (with --handle-cv > 0)")
+    cfg = load_config(config)
+    columns = frame_columns(frame)
+    if "scheduled" in columns:
+        if requirements is None:
+            raise InputError(frame, "a coverage file needs --requirements for volume and aht_seconds")
+        data = read_coverage(frame, cfg)
+        req = read_requirements(requirements, cfg)
+        missing = data.merge(req[["channel", "interval_start"]], how="left", indicator=True)["_merge"] != "both"
+        if missing.any():
+            i = int(np.flatnonzero(missing.to_numpy())[0])
+            raise InputError(frame, f"no requirements row for {data['channel'].iloc[i]} at "
+                             f"{data['interval_start'].iloc[i]:%Y-%m-%d %H:%M}", row=i + 2, column="interval_start")
+        erlang = data.merge(req[["channel", "interval_start", "service_level", "volume"]],
+                            on=["channel", "interval_start"], suffixes=("_cov", ""))
+        if "service_level_cov" in erlang:
+            erlang["service_level"] = erlang["service_level_cov"]
+    elif "agents" in columns:
+        data = req = read_requirements(frame, cfg)
+        erlang = req
+    else:
+        raise InputError(frame, "expected a requirements file (agents column) or a coverage file (scheduled "
+                         "column); for a roster, simulate the coverage file `staffcast schedule` writes", row=1)
+    sim = simulate_frame(data, cfg, requirements=req, replications=replications,
+                         seed=cfg.solver.seed if seed is None else seed, handle=handle, handle_cv=handle_cv)
+    if out is not None:
+        write_frame_atomic(sim, out)
+    both = sim.merge(erlang[["channel", "interval_start", "service_level", "volume"]],
+                     on=["channel", "interval_start"])
+    table = Table(title=f"Simulation: {replications} replications, {handle} handle times "
+                  "(volume-weighted means over intervals)", box=box.SIMPLE)
+    for column in ("channel", "contacts", "planned\nSL", "simulated\nSL", "interval\n95% +-", "simulated\nASA s",
+                   "abandoned"):
+        table.add_column(column, justify="left" if column == "channel" else "right",
+                         min_width=max(map(len, column.split("\n"))))
+    for name, part in both.groupby("channel", sort=False):
+        w = part["volume"].to_numpy()
+        if w.sum() <= 0:
+            continue
+        mean = lambda col, part=part, w=w: float(np.average(np.minimum(part[col], 1e12), weights=w))  # noqa: E731
+        table.add_row(name, f"{w.sum():,.0f}", f"{mean('service_level'):.1%}", f"{mean('sim_service_level'):.1%}",
+                      f"{mean('sim_service_level_halfwidth'):.1%}", f"{mean('sim_asa_seconds'):,.0f}",
+                      f"{mean('sim_abandon_rate'):.1%}")
+    Console().print(table)
+    if out is not None:
+        Console().print(f"wrote {len(sim):,} rows to {out}")
 
 @app.command()
 @user_errors

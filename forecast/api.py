@@ -1,0 +1,137 @@
+"""Public forecasting functions: `forecast` and `backtest` over a validated History."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import numpy as np
+import pandas as pd
+
+from forecast.aht import AhtModel
+from forecast.backtest import choose_models, fold_cutoffs, localize_days, run_backtest
+from forecast.data import History
+from forecast.intervals import POISSON, calibrate
+from forecast.models import MeanOfWeeks, SeasonalNaiveWeek, VolumeModel, local_clock
+from forecast.profile import DailyProfileModel
+from forecast.waves import WaveModel
+from staffcast_common import InputError
+
+# Simplest first: ties in the automatic choice go to the earlier model.
+MODELS: dict[str, Callable[[], VolumeModel]] = {
+    "snaive_week": SeasonalNaiveWeek,
+    "mean_3w": lambda: MeanOfWeeks(3),
+    "profile": DailyProfileModel,
+    "waves": WaveModel,
+}
+MAX_HORIZON_DAYS = 366
+AUTO_FOLDS = 3
+FORECAST_COLUMNS = ["channel", "interval_start", "volume", "volume_lo", "volume_hi", "aht_seconds", "model"]
+
+
+def _empty_events(timezone: str) -> pd.DataFrame:
+    return pd.DataFrame({"name": pd.Series(dtype=str), "kind": pd.Series(dtype=str),
+                         "start": pd.Series(dtype=f"datetime64[ns, {timezone}]"),
+                         "end": pd.Series(dtype=f"datetime64[ns, {timezone}]"),
+                         "channels": pd.Series(dtype=object), "size": pd.Series(dtype=float)})
+
+
+def check_horizon(horizon_days) -> int:
+    """The horizon as an int, or InputError naming the option."""
+    if isinstance(horizon_days, bool) or not isinstance(horizon_days, int | np.integer) \
+            or not 1 <= horizon_days <= MAX_HORIZON_DAYS:
+        raise InputError("", f"--horizon-days: expected a whole number of days from 1 to {MAX_HORIZON_DAYS}, "
+                         f"got {horizon_days!r}")
+    return int(horizon_days)
+
+
+def check_models(names: Sequence[str] | str | None, *, allow_auto: bool) -> list[str]:
+    """Validated model names (all models for None or "auto")."""
+    if names is None or names == "auto" or names == ["auto"]:
+        if names is not None and not allow_auto:
+            raise InputError("", "--model: auto is not a model to backtest")
+        return list(MODELS)
+    names = [names] if isinstance(names, str) else list(names)
+    for name in names:
+        if name not in MODELS:
+            choices = ", ".join((["auto"] if allow_auto else []) + list(MODELS))
+            raise InputError("", f"--model: expected one of {choices}, got {name!r}")
+    return names
+
+
+def future_index(history: History, horizon_days: int, start: pd.Timestamp | None = None) -> pd.DataFrame:
+    """Open intervals (channel, interval_start) of `horizon_days` days from `start`
+    (default: the interval right after the history end)."""
+    step = pd.Timedelta(minutes=history.interval_minutes)
+    if start is None:
+        start = history.frame["interval_start"].max() + step
+    start = pd.Timestamp(start)
+    start = start.tz_localize(history.timezone) if start.tzinfo is None else start.tz_convert(history.timezone)
+    first = local_clock(pd.Series([start])).iloc[0]
+    stop = localize_days(pd.DatetimeIndex([first + pd.Timedelta(days=horizon_days)]), history.timezone)[0]
+    grid = pd.date_range(start, stop, freq=step, inclusive="left")
+    parts = []
+    for channel in history.channels:
+        keep = history.open_hours.is_open(channel, grid)
+        parts.append(pd.DataFrame({"channel": channel, "interval_start": grid[keep]}))
+    return pd.concat(parts, ignore_index=True)
+
+
+def forecast(history: History, events: pd.DataFrame | None, horizon_days: int, *, model: str = "auto",
+             start: pd.Timestamp | None = None) -> pd.DataFrame:
+    """Forecast frame (DESIGN.md) for every open interval of the next `horizon_days` days.
+
+    `model="auto"` picks per channel the model with the lowest backtest WAPE; the 80% band
+    is calibrated on backtest residuals of the model used.
+    """
+    horizon_days = check_horizon(horizon_days)
+    names = check_models(model, allow_auto=True)
+    events = _empty_events(history.timezone) if events is None else events
+    frame, tz, minutes = history.frame, history.timezone, history.interval_minutes
+    test_days = min(horizon_days, 28)
+    folds = AUTO_FOLDS if len(names) > 1 else 1
+    try:
+        fold_cutoffs(frame, folds, test_days, tz)
+    except InputError:
+        folds = 0
+    if folds:
+        metrics, preds = run_backtest(frame, events, {n: MODELS[n] for n in names}, folds=folds,
+                                      horizon_days=test_days, interval_minutes=minutes, timezone=tz,
+                                      with_intervals=False)
+        chosen = choose_models(metrics, list(MODELS))
+    else:
+        preds = None
+        chosen = {}
+    index = future_index(history, horizon_days, start)
+    out = index.assign(volume=0.0, volume_lo=0.0, volume_hi=0.0, aht_seconds=np.nan, model="")
+    fitted: dict[str, VolumeModel] = {}
+    for channel, rows in index.groupby("channel", sort=True):
+        name = chosen.get(str(channel), names[-1] if len(names) == 1 else "profile")
+        if name not in fitted:
+            fitted[name] = MODELS[name]().fit(frame, events, interval_minutes=minutes, timezone=tz)
+        volume = fitted[name].predict(rows)["volume"].to_numpy()
+        cal = POISSON
+        if preds is not None:
+            held = preds[(preds["model"] == name) & (preds["channel"] == channel)]
+            cal = calibrate(held["volume"].to_numpy(), held["predicted"].to_numpy())
+        lo, hi = cal.bounds(volume)
+        i = rows.index.to_numpy()
+        out.loc[i, "volume"] = volume
+        out.loc[i, "volume_lo"] = np.minimum(lo, volume)
+        out.loc[i, "volume_hi"] = np.maximum(hi, volume)
+        out.loc[i, "model"] = name
+    out["aht_seconds"] = AhtModel().fit(frame, events, interval_minutes=minutes, timezone=tz).predict(index)
+    return out[FORECAST_COLUMNS]
+
+
+def backtest(history: History, events: pd.DataFrame | None, *, folds: int, horizon_days: int,
+             models: Sequence[str] | None = None,
+             progress: Callable[[int, int], None] | None = None) -> pd.DataFrame:
+    """Metrics per model, channel and fold (see forecast.backtest); `models` defaults to all.
+    `progress(done, total)` is called after each model and fold."""
+    horizon_days = check_horizon(horizon_days)
+    names = check_models(models, allow_auto=False)
+    events = _empty_events(history.timezone) if events is None else events
+    metrics, _ = run_backtest(history.frame, events, {n: MODELS[n] for n in names}, folds=folds,
+                              horizon_days=horizon_days, interval_minutes=history.interval_minutes,
+                              timezone=history.timezone, progress=progress)
+    return metrics

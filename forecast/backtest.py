@@ -1,0 +1,147 @@
+"""Rolling-origin backtests: K consecutive test windows of `horizon_days` ending at the
+history end; each fold trains only on the intervals before its cut-off (local midnight).
+
+Metrics per model, channel and fold (all on contacts per interval):
+WAPE = sum|y - p| / sum y; MASE = mean|y - p| / in-sample MAE of the weekly seasonal
+naive forecast; bias = sum(p - y) / sum y; event WAPE = WAPE on intervals inside an
+event [start, end); coverage = share of y inside the 80% band; Poisson floor = sum
+sqrt(2 y / pi) / sum y, the WAPE a perfect forecast of the Poisson rate would still make;
+floor ratio = WAPE / Poisson floor.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+
+import numpy as np
+import pandas as pd
+
+from forecast.intervals import POISSON, Calibration, calibrate
+from forecast.models import VolumeModel, event_interval_mask, local_clock
+from staffcast_common import InputError
+
+MIN_TRAIN_DAYS = 14
+TIE_TOLERANCE = 0.01  # models within 1% (relative) of the best WAPE tie; the simplest wins
+
+
+def localize_days(days: pd.DatetimeIndex | pd.Timestamp, timezone: str):
+    """Naive local midnights -> tz-aware local timestamps (DST-safe)."""
+    return days.tz_localize(timezone, ambiguous=False, nonexistent="shift_forward")
+
+
+def fold_cutoffs(frame: pd.DataFrame, folds: int, horizon_days: int, timezone: str) -> list[pd.Timestamp]:
+    """Cut-offs (tz-aware local midnights), oldest first: fold k tests [cut_k, cut_k + horizon)."""
+    if folds < 1:
+        raise InputError("", f"--folds: expected an integer >= 1, got {folds}")
+    clock = local_clock(frame["interval_start"])
+    end_day = clock.max().normalize() + pd.Timedelta(days=1)
+    cuts = pd.DatetimeIndex([end_day - pd.Timedelta(days=horizon_days * (folds - k)) for k in range(folds)])
+    if cuts[0] - clock.min().normalize() < pd.Timedelta(days=MIN_TRAIN_DAYS):
+        span = (end_day - clock.min().normalize()).days
+        raise InputError("", f"{folds} fold(s) of {horizon_days} day(s) need more than {span} days of history "
+                         f"(at least {MIN_TRAIN_DAYS} days of training before the first fold)")
+    return list(localize_days(cuts, timezone))
+
+
+def seasonal_scale(train: pd.DataFrame) -> dict[str, float]:
+    """In-sample MAE (contacts per interval) of the same-slot-last-week forecast, per channel."""
+    scale = {}
+    clock = local_clock(train["interval_start"])
+    for channel, rows in train.groupby("channel"):
+        series = pd.Series(rows["volume"].to_numpy(), index=pd.DatetimeIndex(clock[rows.index]))
+        series = series[~series.index.duplicated()]
+        before = series.reindex(series.index - pd.Timedelta(days=7)).to_numpy()
+        diff = np.abs(series.to_numpy() - before)
+        scale[str(channel)] = float(np.nanmean(diff)) if np.isfinite(diff).any() else np.nan
+    return scale
+
+
+def score(y: np.ndarray, p: np.ndarray, lo: np.ndarray, hi: np.ndarray, events: np.ndarray,
+          scale: float) -> dict[str, float]:
+    """The metrics of one model, channel and fold (see the module docstring)."""
+    total = y.sum()
+    err = np.abs(y - p)
+    nan = float("nan")
+    floor = np.sqrt(2 * y / np.pi).sum() / total if total > 0 else nan
+    wape = err.sum() / total if total > 0 else nan
+    return {
+        "wape": wape,
+        "mase": err.mean() / scale if scale and np.isfinite(scale) and scale > 0 else nan,
+        "bias": (p - y).sum() / total if total > 0 else nan,
+        "event_wape": err[events].sum() / y[events].sum() if y[events].sum() > 0 else nan,
+        "coverage": float(np.mean((y >= lo) & (y <= hi))) if len(y) else nan,
+        "poisson_floor": floor,
+        "floor_ratio": wape / floor if floor and np.isfinite(floor) and floor > 0 else nan,
+        "intervals": int(len(y)),
+        "event_intervals": int(events.sum()),
+    }
+
+
+def holdout_calibration(factory: Callable[[], VolumeModel], train: pd.DataFrame, events: pd.DataFrame,
+                        horizon_days: int, interval_minutes: int, timezone: str) -> dict[str, Calibration]:
+    """Per-channel calibration from an inner holdout: the last `horizon_days` (7..28) of `train`."""
+    days = int(np.clip(horizon_days, 7, 28))
+    cut = localize_days(local_clock(train["interval_start"]).max().normalize()
+                        + pd.Timedelta(days=1 - days), timezone)
+    inner, held = train[train["interval_start"] < cut], train[train["interval_start"] >= cut]
+    if inner.empty or (local_clock(inner["interval_start"]).max() - local_clock(inner["interval_start"]).min()
+                       < pd.Timedelta(days=MIN_TRAIN_DAYS)):
+        return {}
+    pred = factory().fit(inner, events, interval_minutes=interval_minutes, timezone=timezone).predict(held)
+    return {str(ch): calibrate(held["volume"].to_numpy()[rows.index], pred["volume"].to_numpy()[rows.index])
+            for ch, rows in held.reset_index(drop=True).groupby("channel")}
+
+
+def run_backtest(frame: pd.DataFrame, events: pd.DataFrame, factories: Mapping[str, Callable[[], VolumeModel]], *,
+                 folds: int, horizon_days: int, interval_minutes: int, timezone: str,
+                 progress: Callable[[int, int], None] | None = None,
+                 with_intervals: bool = True) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(metrics frame, predictions frame) of every model over `folds` rolling origins.
+
+    Predictions: channel, interval_start, volume (actual), predicted, model, fold.
+    `with_intervals=False` skips the inner-holdout calibration (coverage is then that of a
+    plain Poisson band) when only point accuracy is needed.
+    """
+    cuts = fold_cutoffs(frame, folds, horizon_days, timezone)
+    rows, preds = [], []
+    total, step = len(cuts) * len(factories), 0
+    for fold, cut in enumerate(cuts):
+        stop = localize_days(local_clock(pd.Series([cut])).iloc[0] + pd.Timedelta(days=horizon_days), timezone)
+        train = frame[frame["interval_start"] < cut]
+        test = frame[(frame["interval_start"] >= cut) & (frame["interval_start"] < stop)].reset_index(drop=True)
+        scale = seasonal_scale(train)
+        in_event = event_interval_mask(test, events)
+        for name, factory in factories.items():
+            model = factory().fit(train, events, interval_minutes=interval_minutes, timezone=timezone)
+            predicted = model.predict(test[["channel", "interval_start"]])["volume"].to_numpy()
+            cals = holdout_calibration(factory, train, events, horizon_days, interval_minutes, timezone) \
+                if with_intervals else {}
+            for channel, part in test.groupby("channel", sort=True):
+                i = part.index.to_numpy()
+                lo, hi = cals.get(str(channel), POISSON).bounds(predicted[i])
+                y = part["volume"].to_numpy(dtype=float)
+                rows.append({"model": name, "channel": str(channel), "fold": fold, "cutoff": cut,
+                             "train_end": train["interval_start"].max(),
+                             "test_start": part["interval_start"].min(), "test_end": part["interval_start"].max(),
+                             "horizon_days": horizon_days,
+                             **score(y, predicted[i], lo, hi, in_event[i], scale.get(str(channel), np.nan))})
+            preds.append(test[["channel", "interval_start", "volume"]].assign(
+                predicted=predicted, model=name, fold=fold))
+            step += 1
+            if progress is not None:
+                progress(step, total)
+    return pd.DataFrame(rows), pd.concat(preds, ignore_index=True)
+
+
+def choose_models(metrics: pd.DataFrame, order: list[str]) -> dict[str, str]:
+    """Per channel, the model with the lowest mean WAPE over folds; models within
+    TIE_TOLERANCE of it tie and the simplest (earliest in `order`) wins."""
+    chosen = {}
+    mean = metrics.groupby(["channel", "model"])["wape"].mean()
+    for channel, part in mean.groupby(level=0):
+        part = part.droplevel(0).dropna()
+        if part.empty:
+            continue
+        close = part[part <= part.min() * (1 + TIE_TOLERANCE) + 1e-12].index
+        chosen[str(channel)] = min(close, key=lambda m: order.index(m) if m in order else len(order))
+    return chosen

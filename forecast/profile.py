@@ -1,0 +1,171 @@
+"""Daily totals x intraday profile: the model WFM practice favours.
+
+Per channel, the log of contacts per local day follows a local level with fixed weekday
+effects (a statsmodels `UnobservedComponents` state-space model fitted by maximum
+likelihood; missing and excluded days are simply skipped by the Kalman filter). Each
+day's total is spread over its intervals by the share of the day each slot received on
+the same weekday, averaged over recent weeks with exponentially decaying weights.
+
+Fitting 730 daily points per channel instead of 35,000 interval points keeps a
+two-year, four-channel backtest within seconds.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import statsmodels.api as sm
+
+from forecast.models import daily_totals, day_and_slot, local_clock
+
+MIN_DAYS_FOR_STATE_SPACE = 21  # fewer observed days: weekday means instead of a fitted model
+
+
+@dataclass
+class _ChannelFit:
+    first_day: pd.Timestamp
+    last_day: pd.Timestamp
+    weekdays: tuple[int, ...]  # weekdays with their own effect (the first is the reference)
+    result: object | None  # statsmodels results, None for the weekday-mean fallback
+    past_log: np.ndarray  # smoothed baseline log1p(total) for every day first..last
+    weekday_log: np.ndarray  # (7,) fallback / reference log level per weekday
+    shares: np.ndarray  # (7, slots) share of the day's contacts per slot
+    quiet_weekday: int  # weekday whose profile a public holiday follows
+    forecast_log: np.ndarray | None = None
+
+
+class DailyProfileModel:
+    """Wave-blind daily-total model times a weekday intraday profile.
+
+    `profile_halflife_weeks` (weeks) sets how fast old weeks fade from the intraday
+    profile. Subclasses exclude days from the fit with `_excluded_days`.
+    """
+
+    name = "profile"
+
+    def __init__(self, *, profile_halflife_weeks: float = 8.0) -> None:
+        self.profile_halflife_weeks = profile_halflife_weeks
+
+    def _excluded_days(self, events: pd.DataFrame, channel: str) -> pd.DatetimeIndex:
+        return pd.DatetimeIndex([])
+
+    def fit(self, history: pd.DataFrame, events: pd.DataFrame, *, interval_minutes: int,
+            timezone: str) -> DailyProfileModel:
+        self.interval_minutes = interval_minutes
+        self.timezone = timezone
+        self.events = events
+        totals = daily_totals(history)
+        self._fits: dict[str, _ChannelFit] = {}
+        for channel, part in history.groupby("channel", sort=True):
+            channel = str(channel)
+            excluded = self._excluded_days(events, channel)
+            self._fits[channel] = self._fit_channel(part, totals[channel], excluded)
+        return self
+
+    # ------------------------------------------------------------ fitting
+
+    def _fit_channel(self, rows: pd.DataFrame, totals: pd.Series, excluded: pd.DatetimeIndex) -> _ChannelFit:
+        days = pd.date_range(totals.index.min(), totals.index.max(), freq="D")
+        y = np.log1p(totals.reindex(days).to_numpy(dtype=float))
+        y[days.isin(excluded)] = np.nan
+        observed = ~np.isnan(y)
+        if observed.sum() < 7:  # too few clean days: fall back to all days
+            y = np.log1p(totals.reindex(days).to_numpy(dtype=float))
+            observed = ~np.isnan(y)
+        wd = np.asarray(days.day_of_week)
+        weekdays = tuple(int(d) for d in np.unique(wd[observed]))
+        weekday_log = np.array([np.nanmean(y[-56:][wd[-56:] == d]) if np.any(observed[-56:] & (wd[-56:] == d))
+                                else np.nanmean(y[observed]) for d in range(7)])
+        result, past_log = None, weekday_log[wd]
+        if observed.sum() >= MIN_DAYS_FOR_STATE_SPACE:
+            exog = self._exog(wd, weekdays)
+            model = sm.tsa.UnobservedComponents(y, level="llevel", exog=exog, mle_regression=False)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                result = model.fit(disp=False)
+            past_log = np.asarray(result.level.smoothed, dtype=float)
+            if exog is not None:
+                past_log = past_log + (exog * np.asarray(result.regression_coefficients.smoothed).T).sum(axis=1)
+        shares = self._shares(rows, days[observed], days.max())
+        quiet = min(weekdays, key=lambda d: weekday_log[d])
+        return _ChannelFit(days.min(), days.max(), weekdays, result, past_log, weekday_log, shares, quiet)
+
+    @staticmethod
+    def _exog(weekday: np.ndarray, weekdays: tuple[int, ...]) -> np.ndarray | None:
+        if len(weekdays) < 2:
+            return None
+        return np.column_stack([(weekday == d).astype(float) for d in weekdays[1:]])
+
+    def _shares(self, rows: pd.DataFrame, clean_days: pd.DatetimeIndex, last_day: pd.Timestamp) -> np.ndarray:
+        """(7, slots) exponentially weighted share of a day's volume per slot, by weekday."""
+        slots = 24 * 60 // self.interval_minutes
+        day, slot = day_and_slot(rows["interval_start"], self.interval_minutes)
+        keep = day.isin(clean_days).to_numpy()
+        if not keep.any():
+            keep = np.ones(len(rows), dtype=bool)
+        day, slot = day[keep], slot[keep]
+        volume = rows["volume"].to_numpy(dtype=float)[keep]
+        age_weeks = (last_day - day).dt.days.to_numpy() / 7.0
+        weight = 0.5 ** (age_weeks / self.profile_halflife_weeks)
+        weekday = day.dt.day_of_week.to_numpy()
+        num = np.zeros((7, slots))
+        np.add.at(num, (weekday, slot), weight * volume)
+        den = np.zeros(7)
+        np.add.at(den, weekday, weight * volume)
+        overall = num.sum(axis=0) / max(den.sum(), 1e-12)
+        shares = np.where(den[:, None] > 0, num / np.maximum(den[:, None], 1e-12), overall[None, :])
+        return shares
+
+    # ------------------------------------------------------------ prediction
+
+    def baseline_daily(self, channel: str, days: pd.DatetimeIndex) -> np.ndarray:
+        """Baseline contacts per day (no events) for naive local `days`, past or future."""
+        fit = self._fits[channel]
+        days = pd.DatetimeIndex(days)
+        offset = np.asarray((days - fit.first_day).days)
+        log = fit.weekday_log[np.asarray(days.day_of_week)].astype(float)
+        past = (offset >= 0) & (offset < len(fit.past_log))
+        log[past] = fit.past_log[offset[past]]
+        future = offset >= len(fit.past_log)
+        if future.any() and fit.result is not None:
+            steps = int(offset.max()) - len(fit.past_log) + 1
+            if fit.forecast_log is None or len(fit.forecast_log) < steps:
+                ahead = pd.date_range(fit.last_day + pd.Timedelta(days=1), periods=steps, freq="D")
+                exog = self._exog(np.asarray(ahead.day_of_week), fit.weekdays)
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")
+                    fit.forecast_log = np.asarray(fit.result.forecast(steps, exog=exog), dtype=float)
+            log[future] = fit.forecast_log[offset[future] - len(fit.past_log)]
+        return np.clip(np.expm1(log), 0.0, None)
+
+    def day_multiplier(self, channel: str, days: pd.DatetimeIndex) -> np.ndarray:
+        """Multiplier on the baseline day total (1 for a wave-blind model)."""
+        return np.ones(len(days))
+
+    def holiday_days(self, channel: str, days: pd.DatetimeIndex) -> np.ndarray:
+        """True for days whose intraday profile is the quiet weekday's (none here)."""
+        return np.zeros(len(days), dtype=bool)
+
+    def predict(self, index: pd.DataFrame) -> pd.DataFrame:
+        out = index[["channel", "interval_start"]].reset_index(drop=True)
+        volume = np.zeros(len(out))
+        for channel, rows in out.groupby("channel", sort=False):
+            channel = str(channel)
+            if channel not in self._fits:
+                continue
+            fit = self._fits[channel]
+            day, slot = day_and_slot(rows["interval_start"], self.interval_minutes)
+            unique = pd.DatetimeIndex(day.unique())
+            total = self.baseline_daily(channel, unique) * self.day_multiplier(channel, unique)
+            weekday = np.where(self.holiday_days(channel, unique), fit.quiet_weekday, unique.day_of_week)
+            pos = unique.get_indexer(pd.DatetimeIndex(day))
+            volume[rows.index] = total[pos] * fit.shares[weekday[pos], slot]
+        return out.assign(volume=np.clip(volume, 0.0, None))
+
+
+def naive_days(stamps: pd.Series) -> pd.DatetimeIndex:
+    """Naive local midnights of tz-aware stamps (helper for callers)."""
+    return pd.DatetimeIndex(local_clock(stamps).dt.normalize())

@@ -1,0 +1,189 @@
+"""Wave-aware model: learns what onboarding/migration waves, releases, outages and
+holidays do to each channel's daily contacts, and applies it to future events.
+
+For every event kind and channel the uplift of a day, relative to the baseline the
+wave-blind daily model gives for that day (fitted with all event days left out, so past
+waves never distort the weekday seasonality), is
+
+    uplift = A * (size / size_ref) ** b * h[phase] * (w if weekend else 1)
+
+- `size_ref` is the geometric mean size of the kind's past events, so an event without a
+  size gets the kind's mean uplift `A * h[phase]`;
+- `b` is the power-law elasticity to size (0 when sizes are absent or all equal);
+- `phase` is the day within the wave: the day before it (`pre`), its first and second
+  days (`day0`, `day1`, ramp-up), later days (`hold`, the peak) and the days after its end
+  (`post0`..`post3`, decay); `h[day0] = 1` fixes the scale;
+- `w` damps (or amplifies) the effect on Saturdays and Sundays.
+
+The parameters are fitted by robust non-linear least squares (scipy). A holiday is an
+event like any other: its uplift is negative (closed days count as -100%), the days after
+it learn the rebound, and its days follow the intraday profile of the quietest weekday.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from scipy.optimize import least_squares
+
+from forecast.models import local_clock
+from forecast.profile import DailyProfileModel
+
+PRE_DAYS = 1
+POST_DAYS = 4
+PHASES = ("pre", "day0", "day1", "hold") + tuple(f"post{k}" for k in range(POST_DAYS))
+# Prior shape (one pseudo-event pulls h towards it): nothing before, flat during, decay after.
+PRIOR_SHAPE = np.array([0.0, 1.0, 1.0, 1.0, 0.4, 0.15, 0.05, 0.0])
+
+
+@dataclass(frozen=True)
+class Uplift:
+    """Learned effect of one event kind on one channel (see the module docstring)."""
+
+    kind: str
+    channel: str
+    amplitude: float  # A: uplift share on day0 at size_ref (0.5 = +50%)
+    size_ref: float  # geometric mean past size (NaN when the kind has no sizes)
+    elasticity: float  # b
+    shape: tuple[float, ...]  # h per PHASES
+    weekend: float  # w
+    events: int  # past events it was learned from
+
+    def at(self, size: float, phase: int, weekend: bool) -> float:
+        """Uplift share for an event of `size` (NaN: mean size) on a day of `phase`."""
+        scale = 1.0
+        if np.isfinite(size) and np.isfinite(self.size_ref) and size > 0:
+            scale = (size / self.size_ref) ** self.elasticity
+        return self.amplitude * scale * self.shape[phase] * (self.weekend if weekend else 1.0)
+
+
+def _event_span(ev) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """(first, last) naive local day an event touches (end exclusive)."""
+    first = local_clock(pd.Series([ev.start])).iloc[0].normalize()
+    last = (local_clock(pd.Series([ev.end])).iloc[0] - pd.Timedelta(microseconds=1)).normalize()
+    return first, last
+
+
+def event_phases(ev) -> tuple[pd.DatetimeIndex, np.ndarray]:
+    """Days an event influences and the phase index (into PHASES) of each."""
+    first, last = _event_span(ev)
+    days = pd.date_range(first - pd.Timedelta(days=PRE_DAYS), last + pd.Timedelta(days=POST_DAYS), freq="D")
+    offset = np.asarray((days - first).days)
+    after = np.asarray((days - last).days)
+    phase = np.where(offset < 0, 0, np.where(offset == 0, 1, np.where(offset == 1, 2, 3)))
+    phase = np.where(after > 0, 3 + after, phase)
+    return days, phase
+
+
+def _touches(ev, channel: str) -> bool:
+    return channel in ev.channels or "*" in ev.channels
+
+
+def fit_uplift(kind: str, channel: str, points: pd.DataFrame, size_ref: float) -> Uplift:
+    """Fit one kind's uplift on one channel from points (event, size, phase, weekend, uplift)."""
+    sizes = points["size"].to_numpy(dtype=float)
+    phase = points["phase"].to_numpy()
+    weekend = points["weekend"].to_numpy(dtype=bool)
+    u = points["uplift"].to_numpy(dtype=float)
+    log_size = np.log(np.where(np.isfinite(sizes) & (sizes > 0), sizes, size_ref) / size_ref) \
+        if np.isfinite(size_ref) else np.zeros(len(u))
+    free_b = np.ptp(log_size) > 1e-6 if len(log_size) else False
+    free_w = bool(weekend.any() and (~weekend).any())
+    day0 = (phase == 1) & ~weekend
+    amp0 = float(np.mean(u[day0])) if day0.any() else float(np.mean(u[phase == 1]))
+    amp0 = amp0 if abs(amp0) > 1e-3 else 1e-3
+    h0 = PRIOR_SHAPE.copy()
+    present = np.array([np.any(phase == p) for p in range(len(PHASES))])
+
+    def unpack(x):
+        amp, b, w = x[0], x[1] if free_b else 0.0, x[2] if free_w else 1.0
+        h = np.array(h0)
+        h[np.flatnonzero(present & (np.arange(len(PHASES)) != 1))] = x[3:]
+        return amp, b, w, h
+
+    def residuals(x):
+        amp, b, w, h = unpack(x)
+        pred = amp * np.exp(b * log_size) * h[phase] * np.where(weekend, w, 1.0)
+        prior = amp * (h - PRIOR_SHAPE)[present & (np.arange(len(PHASES)) != 1)]
+        return np.concatenate([pred - u, prior])
+
+    x0 = np.concatenate([[amp0, 0.0, 1.0], h0[present & (np.arange(len(PHASES)) != 1)]])
+    lower = np.concatenate([[-1.0, -1.0, 0.0], np.full(len(x0) - 3, -5.0)])
+    upper = np.concatenate([[20.0, 2.0, 2.0], np.full(len(x0) - 3, 5.0)])
+    fit = least_squares(residuals, np.clip(x0, lower + 1e-9, upper - 1e-9), bounds=(lower, upper),
+                        loss="soft_l1", f_scale=0.1)
+    amp, b, w, h = unpack(fit.x)
+    return Uplift(kind, channel, float(amp), float(size_ref), float(b), tuple(float(v) for v in h), float(w),
+                  int(points["event"].nunique()))
+
+
+class WaveModel(DailyProfileModel):
+    """Daily baseline (event days left out) x learned event uplifts x intraday profile."""
+
+    name = "waves"
+
+    def _excluded_days(self, events: pd.DataFrame, channel: str) -> pd.DatetimeIndex:
+        days = [event_phases(ev)[0] for ev in events.itertuples() if _touches(ev, channel)]
+        return pd.DatetimeIndex(sorted(set().union(*days))) if days else pd.DatetimeIndex([])
+
+    def fit(self, history, events, *, interval_minutes, timezone):
+        super().fit(history, events, interval_minutes=interval_minutes, timezone=timezone)
+        totals = {str(ch): s for ch, s in history.assign(
+            day=local_clock(history["interval_start"]).dt.normalize().to_numpy()
+        ).groupby(["channel", "day"])["volume"].sum().groupby(level=0)}
+        self.uplifts: dict[tuple[str, str], Uplift] = {}
+        for channel, fit in self._fits.items():
+            observed = totals[channel].droplevel(0)
+            for kind, group in events.groupby("kind", sort=True):
+                points = self._points(channel, group, observed, fit)
+                if points.empty or not np.any(points["phase"] == 1):
+                    continue
+                sized = group["size"].to_numpy(dtype=float)
+                sized = sized[np.isfinite(sized) & (sized > 0)]
+                size_ref = float(np.exp(np.mean(np.log(sized)))) if len(sized) else float("nan")
+                self.uplifts[(str(kind), channel)] = fit_uplift(str(kind), channel, points, size_ref)
+        return self
+
+    def _points(self, channel, group, observed: pd.Series, fit) -> pd.DataFrame:
+        rows = []
+        for i, ev in enumerate(group.itertuples()):
+            if not _touches(ev, channel):
+                continue
+            days, phase = event_phases(ev)
+            inside = (days >= fit.first_day) & (days <= fit.last_day)
+            days, phase = days[inside], phase[inside]
+            if not len(days):
+                continue
+            actual = observed.reindex(days).to_numpy(dtype=float)
+            if ev.kind == "holiday":  # a normally open weekday without rows was closed
+                closed = np.isnan(actual) & np.isin(days.day_of_week, fit.weekdays)
+                actual = np.where(closed, 0.0, actual)
+            base = self.baseline_daily(channel, days)
+            ok = np.isfinite(actual) & (base > 0)
+            rows.append(pd.DataFrame({"event": i, "size": ev.size, "phase": phase[ok],
+                                      "weekend": days.day_of_week[ok] >= 5,
+                                      "uplift": actual[ok] / base[ok] - 1.0}))
+        return pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(columns=["phase"])
+
+    def day_multiplier(self, channel: str, days: pd.DatetimeIndex) -> np.ndarray:
+        factor = np.ones(len(days))
+        for ev in self.events.itertuples():
+            uplift = self.uplifts.get((ev.kind, channel))
+            if uplift is None or not _touches(ev, channel):
+                continue
+            ev_days, phase = event_phases(ev)
+            pos = pd.DatetimeIndex(days).get_indexer(ev_days)
+            for p, ph, day in zip(pos, phase, ev_days, strict=True):
+                if p >= 0:
+                    factor[p] *= max(0.0, 1.0 + uplift.at(float(ev.size), int(ph), day.weekday() >= 5))
+        return factor
+
+    def holiday_days(self, channel: str, days: pd.DatetimeIndex) -> np.ndarray:
+        mask = np.zeros(len(days), dtype=bool)
+        for ev in self.events.itertuples():
+            if ev.kind == "holiday" and _touches(ev, channel) and ("holiday", channel) in self.uplifts:
+                first, last = _event_span(ev)
+                mask |= np.asarray((days >= first) & (days <= last))
+        return mask

@@ -1,0 +1,135 @@
+"""Forecast frame invariants, backtest hygiene and user errors, on small real cases."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from forecast_testdata import OPEN_FROM, OPEN_TO, TZ, write_case
+
+from forecast.api import MODELS, backtest, forecast
+from forecast.backtest import choose_models, fold_cutoffs, run_backtest
+from forecast.intervals import calibrate
+from forecast.models import MeanOfWeeks, SeasonalNaiveWeek
+from staffcast_common import InputError
+
+WAVES = [("2025-02-04", 4, 3000.0), ("2025-03-11", 4, 8000.0)]
+
+
+@pytest.fixture(scope="module")
+def case(tmp_path_factory):
+    return write_case(tmp_path_factory.mktemp("case"), days=98, waves=WAVES,
+                      future=[("2025-04-22", 3, 5000.0)])
+
+
+@pytest.mark.parametrize("model", ["auto", *MODELS])
+def test_forecast_is_non_negative_open_hours_only_and_deterministic(case, model):
+    history, events = case
+    first = forecast(history, events, 7, model=model)
+    second = forecast(history, events, 7, model=model)
+    pd.testing.assert_frame_equal(first, second)
+    assert list(first.columns) == ["channel", "interval_start", "volume", "volume_lo", "volume_hi",
+                                   "aht_seconds", "model"]
+    assert (first[["volume", "volume_lo", "volume_hi"]].to_numpy() >= 0).all()
+    assert (first["volume_lo"] <= first["volume"]).all() and (first["volume"] <= first["volume_hi"]).all()
+    hours = first["interval_start"].dt.hour
+    assert hours.between(OPEN_FROM, OPEN_TO - 1).all()  # closed hours have no rows
+    assert len(first) == 7 * (OPEN_TO - OPEN_FROM) * 2  # every open interval has one
+    assert first["interval_start"].iloc[0] == history.frame["interval_start"].max() + pd.Timedelta(hours=12, minutes=30)
+    assert first["interval_start"].dt.tz is not None and str(first["interval_start"].dt.tz) == TZ
+    assert (first["aht_seconds"].between(250, 350)).all()
+    if model != "auto":
+        assert (first["model"] == model).all()
+
+
+def test_forecast_start_argument_moves_the_window(case):
+    history, events = case
+    start = pd.Timestamp("2025-04-21 00:00", tz=TZ)
+    out = forecast(history, events, 2, model="mean_3w", start=start)
+    assert out["interval_start"].min() == start + pd.Timedelta(hours=OPEN_FROM)
+    assert out["interval_start"].max() < start + pd.Timedelta(days=2)
+
+
+def test_bad_horizon_and_model_names_are_one_line_errors(case):
+    history, events = case
+    for bad in (0, -3, 1000, 2.5):
+        with pytest.raises(InputError, match=r"--horizon-days: expected a whole number of days from 1 to 366"):
+            forecast(history, events, bad)
+    with pytest.raises(InputError, match=r"--model: expected one of auto, snaive_week, mean_3w, profile, waves, "
+                                         r"got 'prophet'"):
+        forecast(history, events, 7, model="prophet")
+    with pytest.raises(InputError, match="--model"):
+        backtest(history, events, folds=2, horizon_days=7, models=["snaive_week", "nope"])
+    with pytest.raises(InputError, match=r"3 fold\(s\) of 40 day\(s\) need more than 98 days"):
+        backtest(history, events, folds=3, horizon_days=40)
+
+
+class _RecordingNaive(SeasonalNaiveWeek):
+    """The real seasonal naive model, remembering the last interval it was trained on."""
+
+    seen: list[pd.Timestamp] = []
+
+    def fit(self, history, events, **kw):
+        _RecordingNaive.seen.append(history["interval_start"].max())
+        return super().fit(history, events, **kw)
+
+
+def test_backtest_folds_never_see_the_future(case):
+    history, events = case
+    _RecordingNaive.seen = []
+    metrics, preds = run_backtest(history.frame, events, {"spy": _RecordingNaive}, folds=3, horizon_days=7,
+                                  interval_minutes=30, timezone=TZ)
+    cuts = fold_cutoffs(history.frame, 3, 7, TZ)
+    assert [c.strftime("%Y-%m-%d %H:%M") for c in cuts] == ["2025-03-24 00:00", "2025-03-31 00:00", "2025-04-07 00:00"]
+    # Two fits per fold (model + inner calibration holdout), each strictly before the cut-off.
+    assert len(_RecordingNaive.seen) == 6
+    for fold, cut in enumerate(cuts):
+        assert all(seen < cut for seen in _RecordingNaive.seen[2 * fold: 2 * fold + 2])
+        rows = metrics[metrics["fold"] == fold].iloc[0]
+        assert rows["train_end"] < cut <= rows["test_start"] and rows["test_end"] < cut + pd.Timedelta(days=7)
+        fold_preds = preds[preds["fold"] == fold]
+        assert fold_preds["interval_start"].min() >= cut
+    # Seasonal naive one week ahead predicts exactly last week's volume (a reference value).
+    frame = history.frame.set_index("interval_start")["volume"]
+    sample = preds.iloc[[0, 37, 100]]
+    for row in sample.itertuples():
+        assert row.predicted == frame[row.interval_start - pd.Timedelta(days=7)]
+
+
+def test_backtest_metrics_reference_values(case):
+    history, events = case
+    metrics = backtest(history, events, folds=2, horizon_days=7, models=["mean_3w", "waves"])
+    assert set(metrics["model"]) == {"mean_3w", "waves"} and len(metrics) == 4
+    for row in metrics.itertuples():
+        assert 0 < row.poisson_floor < row.wape < 0.5
+        assert row.floor_ratio == pytest.approx(row.wape / row.poisson_floor)
+        assert 0.4 <= row.coverage <= 1.0
+    # choose_models: ties (within 1%) go to the simpler model.
+    fake = pd.DataFrame({"channel": ["a", "a", "b", "b"], "model": ["mean_3w", "waves"] * 2,
+                         "wape": [0.100, 0.0995, 0.20, 0.10]})
+    assert choose_models(fake, list(MODELS)) == {"a": "mean_3w", "b": "waves"}
+
+
+def test_baselines_skip_missing_weeks():
+    # Mondays 09:00 local across the spring DST change: same wall-clock slot every week.
+    stamps = pd.date_range("2025-03-10 09:00", periods=6, freq="7D").tz_localize(TZ)
+    hist = pd.DataFrame({"channel": "voice", "interval_start": stamps[[0, 1, 3]],
+                         "volume": [10.0, 20.0, 40.0], "aht_seconds": np.nan})
+    target = pd.DataFrame({"channel": ["voice"] * 2, "interval_start": stamps[[4, 5]]})
+    naive = SeasonalNaiveWeek().fit(hist, None, interval_minutes=30, timezone=TZ).predict(target)
+    assert naive["volume"].tolist() == [40.0, 40.0]
+    mean = MeanOfWeeks(3).fit(hist, None, interval_minutes=30, timezone=TZ).predict(target)
+    assert mean["volume"].tolist() == pytest.approx([70 / 3, 70 / 3])
+
+
+def test_calibrated_band_covers_about_80_percent():
+    rng = np.random.default_rng(3)
+    mean = rng.uniform(5, 200, 4000)
+    day_error = rng.lognormal(0, 0.08, 4000)
+    held = rng.poisson(mean * day_error)
+    cal = calibrate(held, mean)
+    fresh = rng.poisson(mean * rng.lognormal(0, 0.08, 4000))
+    lo, hi = cal.bounds(mean)
+    coverage = np.mean((fresh >= lo) & (fresh <= hi))
+    assert 0.77 <= coverage <= 0.83
+    assert 0.003 < cal.phi < 0.012  # lognormal sigma 0.08 -> phi ~ 0.0064

@@ -1,0 +1,67 @@
+"""The forecast and backtest commands on real files: outputs, plot, exit codes."""
+
+from __future__ import annotations
+
+import pandas as pd
+from forecast_testdata import TZ, write_case
+from typer.testing import CliRunner
+
+from cli import app
+
+PLANNING = f"""
+[planning]
+timezone = "{TZ}"
+interval_minutes = 30
+week_start = "2025-04-07"
+
+[[channel]]
+name = "voice"
+kind = "queue"
+service_level = 0.8
+answer_seconds = 20
+shrinkage = 0.3
+
+[shifts]
+lengths_hours = [8]
+start_times = "08:00-12:00/60min"
+"""
+
+
+def _files(tmp_path):
+    write_case(tmp_path, days=70, waves=[("2025-02-04", 3, 3000.0)], future=[("2025-03-18", 3, 6000.0)])
+    (tmp_path / "planning.toml").write_text(PLANNING)
+    return [str(tmp_path / "history.csv"), "--config", str(tmp_path / "planning.toml"),
+            "--events", str(tmp_path / "events.csv")]
+
+
+def test_forecast_command_writes_frame_and_plot(tmp_path):
+    args = _files(tmp_path)
+    out, png = tmp_path / "forecast.csv", tmp_path / "forecast.png"
+    result = CliRunner().invoke(app, ["forecast", *args, "--horizon-days", "7", "--model", "waves",
+                                      "--out", str(out), "--plot", str(png)])
+    assert result.exit_code == 0, result.output
+    frame = pd.read_csv(out)
+    assert len(frame) == 7 * 24 and (frame["model"] == "waves").all()
+    assert frame["interval_start"].str.endswith(("+01:00", "+02:00")).all()
+    assert png.read_bytes()[:4] == b"\x89PNG"
+
+
+def test_backtest_command_prints_table_and_writes_metrics(tmp_path):
+    args = _files(tmp_path)
+    out = tmp_path / "metrics.csv"
+    result = CliRunner().invoke(app, ["backtest", *args, "--folds", "2", "--horizon-days", "7", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    metrics = pd.read_csv(out)
+    assert set(metrics["model"]) == {"snaive_week", "mean_3w", "profile", "waves"}
+    assert (metrics["fold"].value_counts() == 4).all()
+    assert "Backtest: 2 folds x 7 days" in result.output and "waves" in result.output
+
+
+def test_bad_options_exit_2_with_one_line(tmp_path):
+    args = _files(tmp_path)
+    result = CliRunner().invoke(app, ["forecast", *args, "--horizon-days", "0", "--out", str(tmp_path / "f.csv")])
+    assert result.exit_code == 2
+    assert "error: --horizon-days: expected a whole number of days" in result.output
+    result = CliRunner().invoke(app, ["backtest", *args, "--model", "arima", "--out", str(tmp_path / "m.csv")])
+    assert result.exit_code == 2 and "--model: expected one of auto" in result.output
+    assert not (tmp_path / "f.csv").exists() and not (tmp_path / "m.csv").exists()
