@@ -98,7 +98,7 @@ def run_backtest(frame: pd.DataFrame, events: pd.DataFrame, factories: Mapping[s
                  with_intervals: bool = True) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(metrics frame, predictions frame) of every model over `folds` rolling origins.
 
-    Predictions: channel, interval_start, volume (actual), predicted, model, fold.
+    Predictions: channel, interval_start, volume (actual), predicted, lo, hi (80% band), model, fold.
     `with_intervals=False` skips the inner-holdout calibration (coverage is then that of a
     plain Poisson band) when only point accuracy is needed.
     """
@@ -125,8 +125,12 @@ def run_backtest(frame: pd.DataFrame, events: pd.DataFrame, factories: Mapping[s
                              "test_start": part["interval_start"].min(), "test_end": part["interval_start"].max(),
                              "horizon_days": horizon_days,
                              **score(y, predicted[i], lo, hi, in_event[i], scale.get(str(channel), np.nan))})
+            lo_all, hi_all = np.zeros(len(test)), np.zeros(len(test))
+            for channel, part in test.groupby("channel", sort=True):
+                i = part.index.to_numpy()
+                lo_all[i], hi_all[i] = cals.get(str(channel), POISSON).bounds(predicted[i])
             preds.append(test[["channel", "interval_start", "volume"]].assign(
-                predicted=predicted, model=name, fold=fold))
+                predicted=predicted, lo=lo_all, hi=hi_all, model=name, fold=fold))
             step += 1
             if progress is not None:
                 progress(step, total)

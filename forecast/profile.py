@@ -72,13 +72,19 @@ class DailyProfileModel:
     name = "profile"
 
     def __init__(self, *, profile_halflife_weeks: float = 8.0, autoregressive: bool = True,
-                 month_turn: bool = True) -> None:
+                 month_turn: bool = True, trend: bool = False) -> None:
+        self.trend = trend
         self.profile_halflife_weeks = profile_halflife_weeks
         self.autoregressive = autoregressive
         self.month_turn = month_turn
 
     def _excluded_days(self, events: pd.DataFrame, channel: str) -> pd.DatetimeIndex:
         return pd.DatetimeIndex([])
+
+    def _day_adjustment(self, channel: str, days: pd.DatetimeIndex) -> np.ndarray | None:
+        """Known multiplier of each day (excluded days with a multiplier >= 0.5 re-enter the
+        fit divided by it); None: none known."""
+        return None
 
     def fit(self, history: pd.DataFrame, events: pd.DataFrame, *, interval_minutes: int,
             timezone: str) -> DailyProfileModel:
@@ -105,6 +111,13 @@ class DailyProfileModel:
         if observed.sum() < 7:  # too few clean days: fall back to all days
             y = np.log1p(totals.reindex(days).to_numpy(dtype=float))
             observed = ~np.isnan(y)
+        clean = days[observed]
+        adjust = self._day_adjustment(rows["channel"].iloc[0], days)
+        if adjust is not None:  # event days with a known effect: divide it out and keep them
+            raw = totals.reindex(days).to_numpy(dtype=float)
+            usable = np.isnan(y) & np.isfinite(raw) & (adjust >= 0.5)
+            y[usable] = np.log1p(raw[usable] / adjust[usable])
+            observed = ~np.isnan(y)
         wd = np.asarray(days.day_of_week)
         weekdays = tuple(int(d) for d in np.unique(wd[observed]))
         weekday_log = np.array([np.nanmean(y[-56:][wd[-56:] == d]) if np.any(observed[-56:] & (wd[-56:] == d))
@@ -113,7 +126,8 @@ class DailyProfileModel:
         month_turn = self.month_turn and observed.sum() >= MIN_DAYS_FOR_MONTH_TURN
         if observed.sum() >= MIN_DAYS_FOR_STATE_SPACE:
             exog = calendar_exog(days, weekdays, month_turn)
-            model = sm.tsa.UnobservedComponents(y, level="llevel", exog=exog, mle_regression=False,
+            model = sm.tsa.UnobservedComponents(y, level="lldtrend" if self.trend else "llevel", exog=exog,
+                                                mle_regression=False,
                                                 autoregressive=1 if self.autoregressive else None)
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
@@ -121,7 +135,7 @@ class DailyProfileModel:
             past_log = np.asarray(result.level.smoothed, dtype=float)
             if exog is not None:
                 past_log = past_log + (exog * np.asarray(result.regression_coefficients.smoothed).T).sum(axis=1)
-        shares = self._shares(rows, days[observed], days.max())
+        shares = self._shares(rows, clean, days.max())
         quiet = min(weekdays, key=lambda d: weekday_log[d])
         return _ChannelFit(days.min(), days.max(), weekdays, month_turn, result, past_log, weekday_log, shares,
                            quiet)

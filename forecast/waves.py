@@ -125,6 +125,10 @@ class WaveModel(DailyProfileModel):
 
     name = "waves"
 
+    def __init__(self, *, backfit: bool = True, **kw) -> None:
+        super().__init__(**kw)
+        self.backfit = backfit
+
     def _excluded_days(self, events: pd.DataFrame, channel: str) -> pd.DatetimeIndex:
         days = [span[1] for span in self._spans if _touches(span[0], channel)]
         return pd.DatetimeIndex(sorted(set().union(*days))) if days else pd.DatetimeIndex([])
@@ -132,11 +136,26 @@ class WaveModel(DailyProfileModel):
     def fit(self, history, events, *, interval_minutes, timezone):
         # (event, influenced days, phase per day, first day, last day), computed once.
         self._spans = [(ev, *event_phases(ev), *_event_span(ev)) for ev in events.itertuples(index=False)]
+        self.uplifts: dict[tuple[str, str], Uplift] = {}
         super().fit(history, events, interval_minutes=interval_minutes, timezone=timezone)
+        self._learn_uplifts(history, events)
+        if self.backfit and self.uplifts:
+            # Second pass: event days re-enter the baseline with their learned effect divided
+            # out, so the level near recent events rests on more days; then learn again.
+            super().fit(history, events, interval_minutes=interval_minutes, timezone=timezone)
+            self._learn_uplifts(history, events)
+        return self
+
+    def _day_adjustment(self, channel: str, days: pd.DatetimeIndex) -> np.ndarray | None:
+        if not self.uplifts:
+            return None
+        return self.day_multiplier(channel, days)
+
+    def _learn_uplifts(self, history, events) -> None:
         totals = {str(ch): s for ch, s in history.assign(
             day=local_clock(history["interval_start"]).dt.normalize().to_numpy()
         ).groupby(["channel", "day"])["volume"].sum().groupby(level=0)}
-        self.uplifts: dict[tuple[str, str], Uplift] = {}
+        uplifts: dict[tuple[str, str], Uplift] = {}
         with threadpool_limits(limits=1, user_api="blas"):
             for channel, fit in self._fits.items():
                 observed = totals[channel].droplevel(0)
@@ -148,8 +167,8 @@ class WaveModel(DailyProfileModel):
                     sized = group["size"].to_numpy(dtype=float)
                     sized = sized[np.isfinite(sized) & (sized > 0)]
                     size_ref = float(np.exp(np.mean(np.log(sized)))) if len(sized) else float("nan")
-                    self.uplifts[(str(kind), channel)] = fit_uplift(str(kind), channel, points, size_ref)
-        return self
+                    uplifts[(str(kind), channel)] = fit_uplift(str(kind), channel, points, size_ref)
+        self.uplifts = uplifts
 
     def _points(self, channel, spans, observed: pd.Series, fit) -> pd.DataFrame:
         """Observed uplift of every past day of these events: event, size, phase, weekend, uplift."""
