@@ -81,10 +81,12 @@ def test_backtest_folds_never_see_the_future(case):
                                   interval_minutes=30, timezone=TZ)
     cuts = fold_cutoffs(history.frame, 3, 7, TZ)
     assert [c.strftime("%Y-%m-%d %H:%M") for c in cuts] == ["2025-03-24 00:00", "2025-03-31 00:00", "2025-04-07 00:00"]
-    # Two fits per fold (model + inner calibration holdout), each strictly before the cut-off.
-    assert len(_RecordingNaive.seen) == 6
+    # Three fits per fold (model + two inner calibration holdouts), each strictly before the cut-off.
+    assert len(_RecordingNaive.seen) == 9
     for fold, cut in enumerate(cuts):
-        assert all(seen < cut for seen in _RecordingNaive.seen[2 * fold: 2 * fold + 2])
+        seen = _RecordingNaive.seen[3 * fold: 3 * fold + 3]
+        assert seen[0] == cut - pd.Timedelta(minutes=30 + 60 * (24 - OPEN_TO))  # last open interval before it
+        assert seen[2] < seen[1] < seen[0] < cut
         rows = metrics[metrics["fold"] == fold].iloc[0]
         assert rows["train_end"] < cut <= rows["test_start"] and rows["test_end"] < cut + pd.Timedelta(days=7)
         fold_preds = preds[preds["fold"] == fold]
