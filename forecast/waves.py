@@ -91,7 +91,8 @@ def fit_uplift(kind: str, channel: str, points: pd.DataFrame, size_ref: float) -
     log_size = np.log(np.where(np.isfinite(sizes) & (sizes > 0), sizes, size_ref) / size_ref) \
         if np.isfinite(size_ref) else np.zeros(len(u))
     free_b = np.ptp(log_size) > 1e-6 if len(log_size) else False
-    free_w = bool(weekend.any() and (~weekend).any())
+    inside = (phase >= 1) & (phase <= 3)
+    free_w = bool((weekend & inside).any() and (~weekend & inside).any())
     day0 = (phase == 1) & ~weekend
     amp0 = float(np.mean(u[day0])) if day0.any() else float(np.mean(u[phase == 1]))
     amp0 = amp0 if abs(amp0) > 1e-3 else 1e-3
