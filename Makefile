@@ -20,6 +20,7 @@ demo: $(STAMP)
 	$(BIN)/staffcast demo --out demo-out
 
 test: $(STAMP)
+	command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium) || true
 	$(BIN)/python -m pytest -q
 
 lint: $(STAMP)

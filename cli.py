@@ -207,6 +207,166 @@ def backtest(
     console.print(f"* = automatic choice (lowest mean WAPE; within 1% the simpler model). Wrote {out}")
 
 
+def _deflection(values: list[str]) -> dict[str, float]:
+    """Parse repeated `--deflection CHANNEL=SHARE` options."""
+    from staffcast_common import InputError
+
+    shares: dict[str, float] = {}
+    for text in values:
+        name, _, share = text.partition("=")
+        try:
+            value = float(share)
+        except ValueError:
+            value = -1.0
+        if not name.strip() or not 0.0 <= value < 1.0:
+            raise InputError("", f"--deflection: expected CHANNEL=SHARE with SHARE in [0, 1), got {text!r}")
+        shares[name.strip().lower()] = value
+    return shares
+
+
+@app.command()
+@user_errors
+def staff(
+    forecast: Annotated[Path, typer.Argument(help="Forecast file (CSV or Parquet) written by `staffcast forecast`.")],
+    config: Annotated[Path, typer.Option("--config", "-c", help="planning.toml (service targets, shrinkage, "
+                                         "open hours).")],
+    out: Annotated[Path, typer.Option(help="Requirements file to write (.csv or .parquet).")],
+    staff_to: Annotated[str, typer.Option(help="volume (central forecast) or volume_hi (upper 80% bound, "
+                                          "risk-averse).")] = "volume",
+    volume_multiplier: Annotated[float, typer.Option(help="What-if: multiply contacts by this factor.")] = 1.0,
+    aht_multiplier: Annotated[float, typer.Option(help="What-if: multiply handle time (seconds) by this "
+                                                  "factor.")] = 1.0,
+    deflection: Annotated[list[str] | None, typer.Option(help="What-if: CHANNEL=SHARE of contacts a bot answers "
+                                                         "before an agent (repeatable), e.g. chat=0.2.")] = None,
+) -> None:
+    """Agents and staff per channel and interval: Erlang C (Erlang A with patience) for queue
+    channels with chat concurrency, FIFO backlog within response_hours for deferred channels;
+    staff = agents grossed up for shrinkage. Prints peak staff and agent-hours per channel."""
+    from rich import box
+    from rich.console import Console
+    from rich.table import Table
+
+    from scheduler.config import load_config
+    from scheduler.frames import read_forecast
+    from scheduler.staffing import requirements, requirements_summary
+    from staffcast_common import InputError, write_frame_atomic
+
+    if staff_to not in ("volume", "volume_hi"):
+        raise InputError("", f"--staff-to: expected volume or volume_hi, got {staff_to!r}")
+    if volume_multiplier < 0 or aht_multiplier <= 0:
+        raise InputError("", "--volume-multiplier must be >= 0 and --aht-multiplier > 0")
+    cfg = load_config(config)
+    shares = _deflection(deflection or [])
+    for name in shares:
+        if name not in cfg.channel_names:
+            raise InputError("", f"--deflection: unknown channel {name!r}; expected one of "
+                             f"{', '.join(cfg.channel_names)}")
+    frame = read_forecast(forecast, cfg, staff_to)
+    req = requirements(frame, cfg, staff_to=staff_to, volume_multiplier=volume_multiplier,
+                       aht_multiplier=aht_multiplier, deflection=shares)
+    write_frame_atomic(req, out)
+    table = Table(title=f"Requirements ({cfg.interval_minutes}-minute intervals, staffed to {staff_to}); "
+                  "deferred channels: SL within response_hours, ASA = mean reply time", box=box.SIMPLE)
+    for column in ("channel", "contacts", "peak\nagents", "peak\nstaff", "agent\nhours", "staff\nhours", "SL",
+                   "ASA", "max\nbacklog"):
+        table.add_column(column, justify="left" if column == "channel" else "right",
+                         min_width=max(map(len, column.split("\n"))))
+    for row in requirements_summary(req, cfg).itertuples():
+        deferred = row.kind == "deferred"
+        asa = f"{row.asa_seconds / 3600:.1f} h" if deferred else f"{row.asa_seconds:.0f} s"
+        table.add_row(row.channel, f"{row.contacts:,.0f}", f"{row.peak_agents}", f"{row.peak_staff}",
+                      f"{row.agent_hours:,.0f}", f"{row.staff_hours:,.0f}", f"{row.service_level:.1%}", asa,
+                      f"{row.max_backlog:,.0f}" if deferred else "-")
+    console = Console()
+    console.print(table)
+    console.print(f"wrote {len(req):,} rows to {out}")
+
+
+@app.command()
+@user_errors
+def simulate(
+    frame: Annotated[Path, typer.Argument(help="Requirements file (simulated with its agents) or coverage file "
+                                          "(simulated with scheduled staff less shrinkage).")],
+    config: Annotated[Path, typer.Option("--config", "-c", help="planning.toml.")],
+    requirements: Annotated[Path | None, typer.Option(help="Requirements file giving volume and AHT for a "
+                                                      "coverage file.")] = None,
+    out: Annotated[Path | None, typer.Option(help="Write the per-interval simulation (.csv or .parquet).")] = None,
+    replications: Annotated[int, typer.Option(help="Independent runs (>= 2) for the 95% half-widths.")] = 20,
+    seed: Annotated[int | None, typer.Option(help="Random seed (default: [solver] seed of the config).")] = None,
+    handle: Annotated[str, typer.Option(help="Handle-time distribution: exponential or lognormal.")] = "exponential",
+    handle_cv: Annotated[float, typer.Option(help="Coefficient of variation of lognormal handle times.")] = 1.0,
+) -> None:
+    """Discrete-event simulation over consecutive intervals (queues carry over boundaries):
+    simulated service level with a 95% half-width, ASA (seconds) and abandonment per
+    interval; prints the per-channel comparison with the Erlang figures."""
+    import numpy as np
+    from rich import box
+    from rich.console import Console
+    from rich.table import Table
+
+    from scheduler.config import load_config
+    from scheduler.frames import frame_columns, read_coverage, read_requirements
+    from scheduler.simulate_frame import simulate_frame
+    from staffcast_common import InputError, write_frame_atomic
+
+    if replications < 2:
+        raise InputError("", f"--replications: expected at least 2, got {replications}")
+    if handle not in ("exponential", "lognormal") or handle_cv <= 0:
+        raise InputError("", "--handle: expected exponential or lognormal (with --handle-cv > 0)")
+    cfg = load_config(config)
+    columns = frame_columns(frame)
+    if "scheduled" in columns:
+        if requirements is None:
+            raise InputError(frame, "a coverage file needs --requirements for volume and aht_seconds")
+        data = read_coverage(frame, cfg)
+        req = read_requirements(requirements, cfg)
+        missing = data.merge(req[["channel", "interval_start"]], how="left", indicator=True)["_merge"] != "both"
+        if missing.any():
+            i = int(np.flatnonzero(missing.to_numpy())[0])
+            raise InputError(frame, f"no requirements row for {data['channel'].iloc[i]} at "
+                             f"{data['interval_start'].iloc[i]:%Y-%m-%d %H:%M}", row=i + 2, column="interval_start")
+        erlang = data.merge(req[["channel", "interval_start", "service_level", "volume"]],
+                            on=["channel", "interval_start"], suffixes=("_cov", ""))
+        if "service_level_cov" in erlang:
+            erlang["service_level"] = erlang["service_level_cov"]
+    elif "agents" in columns:
+        data = req = read_requirements(frame, cfg)
+        erlang = req
+    else:
+        raise InputError(frame, "expected a requirements file (agents column) or a coverage file (scheduled "
+                         "column); for a roster, simulate the coverage file `staffcast schedule` writes", row=1)
+    sim = simulate_frame(data, cfg, requirements=req, replications=replications,
+                         seed=cfg.solver.seed if seed is None else seed, handle=handle, handle_cv=handle_cv)
+    if out is not None:
+        write_frame_atomic(sim, out)
+    both = sim.merge(erlang[["channel", "interval_start", "service_level", "volume"]],
+                     on=["channel", "interval_start"])
+    table = Table(title=f"Simulation: {replications} replications, {handle} handle times "
+                  "(volume-weighted means over intervals)", box=box.SIMPLE)
+    for column in ("channel", "contacts", "planned\nSL", "simulated\nSL", "interval\n95% +-", "simulated\nASA s",
+                   "abandoned"):
+        table.add_column(column, justify="left" if column == "channel" else "right",
+                         min_width=max(map(len, column.split("\n"))))
+    for name, part in both.groupby("channel", sort=False):
+        w = part["volume"].to_numpy()
+        if w.sum() <= 0:
+            continue
+
+        def mean(col, part=part, w=w):  # volume-weighted over intervals where it is defined
+            values = part[col].to_numpy(float)
+            known = np.isfinite(values) & (w > 0)
+            return float(np.average(values[known], weights=w[known])) if known.any() else float("nan")
+
+        planned = mean("service_level")
+        table.add_row(name, f"{w.sum():,.0f}", "-" if planned != planned else f"{planned:.1%}",
+                      f"{mean('sim_service_level'):.1%}",
+                      f"{mean('sim_service_level_halfwidth'):.1%}", f"{mean('sim_asa_seconds'):,.0f}",
+                      f"{mean('sim_abandon_rate'):.1%}")
+    Console().print(table)
+    if out is not None:
+        Console().print(f"wrote {len(sim):,} rows to {out}")
+
+
 def main() -> None:  # pragma: no cover - console entry point
     app()
 

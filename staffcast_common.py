@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import tempfile
 from collections.abc import Iterator
@@ -44,11 +45,12 @@ class InputError(Exception):
 
 
 def describe(value: object) -> str:
-    """Quote a bad value for an error message, shortened to 40 characters."""
+    """Quote a bad value for an error message: one line, control characters escaped,
+    shortened to 40 characters."""
     text = str(value)
     if len(text) > 40:
         text = text[:37] + "..."
-    return f'"{text}"'
+    return json.dumps(text, ensure_ascii=False)
 
 
 @contextmanager
@@ -64,6 +66,9 @@ def atomic_path(target: str | os.PathLike[str]) -> Iterator[Path]:
     tmp_path = Path(tmp)
     try:
         yield tmp_path
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp_path, 0o666 & ~umask)  # mkstemp makes 0600; give the file normal permissions
         os.replace(tmp_path, target)
     finally:
         if tmp_path.exists():

@@ -21,6 +21,7 @@ from staffcast_common import InputError, describe
 EVENT_KINDS = ("holiday", "onboarding", "migration", "release", "outage", "campaign", "other")
 OPEN_SHARE = 0.5  # a weekly slot is open when rows exist in at least this share of weeks
 _OFFSET = re.compile(r"(?:Z|[+-]\d{2}:?\d{2})$")
+_ISO = r"\d{4}-\d{2}-\d{2}(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?(?:Z|[+-]\d{2}:?\d{2})?"
 _TRUE = {"true", "1", "yes", "y", "t"}
 _FALSE = {"false", "0", "no", "n", "f", ""}
 
@@ -75,7 +76,7 @@ def week_slots(stamps: pd.Series | pd.DatetimeIndex, interval_minutes: int):
     """(weekday, slot-of-day) integer arrays of local tz-aware timestamps."""
     idx = pd.DatetimeIndex(stamps)
     minutes = idx.hour * 60 + idx.minute
-    return np.asarray(idx.weekday), np.asarray(minutes // interval_minutes)
+    return np.asarray(idx.day_of_week), np.asarray(minutes // interval_minutes)
 
 
 def _off_grid(stamps: pd.DatetimeIndex, interval_minutes: int) -> np.ndarray:
@@ -138,6 +139,7 @@ def _timestamps(path, frame, column, first_row, tz: ZoneInfo) -> pd.Series:
         offset = pd.Series(False, index=raw.index)
     else:
         text = raw.astype(str).str.strip()
+        text = text.where(text.str.fullmatch(_ISO), "not a time")
         offset = text.str.contains(_OFFSET)
         naive = pd.to_datetime(text.where(~offset), errors="coerce", format="ISO8601")
     result = pd.Series(pd.NaT, index=raw.index, dtype=f"datetime64[ns, {tz.key}]")

@@ -1,0 +1,95 @@
+"""`staffcast staff` and `staffcast simulate`: real files in, real files out, one-line errors."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from staffing_testdata import make_forecast
+from typer.testing import CliRunner
+
+import cli
+from staffcast_common import write_frame_atomic
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def files(tmp_path):
+    config = tmp_path / "planning.toml"
+    config.write_text((cli.SAMPLE_DIR / "planning.toml").read_text(encoding="utf-8"), encoding="utf-8")
+    forecast = tmp_path / "forecast.csv"
+    write_frame_atomic(make_forecast(days=1), forecast)
+    return tmp_path, config, forecast
+
+
+def _one_line_error(result):
+    assert result.exit_code == 2, result.output
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: "), result.stderr
+    return lines[0]
+
+
+def test_staff_writes_the_requirements_frame(files):
+    tmp, config, forecast = files
+    out = tmp / "req.parquet"
+    before = forecast.read_bytes()
+    result = runner.invoke(cli.app, ["staff", str(forecast), "--config", str(config), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "peak" in result.stdout and "voice" in result.stdout
+    req = pd.read_parquet(out)
+    assert list(req.columns)[:9] == ["channel", "interval_start", "volume", "aht_seconds", "agents", "staff",
+                                     "service_level", "asa_seconds", "occupancy"]
+    assert str(req["interval_start"].dt.tz) == "Asia/Shanghai"
+    assert (req["staff"] >= req["agents"]).all() and req["agents"].max() > 0
+    assert forecast.read_bytes() == before  # input untouched
+    hi = tmp / "req_hi.csv"
+    result = runner.invoke(cli.app, ["staff", str(forecast), "-c", str(config), "--out", str(hi),
+                                     "--staff-to", "volume_hi", "--deflection", "chat=0.3"])
+    assert result.exit_code == 0, result.output
+    risk = pd.read_csv(hi)
+    assert risk.loc[risk.channel == "voice", "agents"].sum() > req.loc[req.channel == "voice", "agents"].sum()
+
+
+def test_staff_user_errors_are_one_line(files):
+    tmp, config, forecast = files
+    frame = pd.read_csv(forecast)
+    frame.loc[3, "channel"] = "fax"
+    bad = tmp / "bad.csv"
+    frame.to_csv(bad, index=False)
+    line = _one_line_error(runner.invoke(cli.app, ["staff", str(bad), "-c", str(config), "--out",
+                                                   str(tmp / "x.csv")]))
+    assert "bad.csv row 5, column channel: expected one of voice, chat, email, social" in line
+    frame = pd.read_csv(forecast)
+    frame.loc[0, "volume"] = -2
+    frame.to_csv(bad, index=False)
+    line = _one_line_error(runner.invoke(cli.app, ["staff", str(bad), "-c", str(config), "--out",
+                                                   str(tmp / "x.csv")]))
+    assert "row 2, column volume" in line
+    line = _one_line_error(runner.invoke(cli.app, ["staff", str(forecast), "-c", str(config), "--out",
+                                                   str(tmp / "x.csv"), "--deflection", "chat=1.5"]))
+    assert "--deflection" in line
+    assert not (tmp / "x.csv").exists()
+
+
+def test_simulate_requirements_and_coverage(files):
+    tmp, config, forecast = files
+    req = tmp / "req.csv"
+    assert runner.invoke(cli.app, ["staff", str(forecast), "-c", str(config), "--out", str(req)]).exit_code == 0
+    out = tmp / "sim.csv"
+    result = runner.invoke(cli.app, ["simulate", str(req), "-c", str(config), "--out", str(out),
+                                     "--replications", "4"])
+    assert result.exit_code == 0, result.output
+    sim = pd.read_csv(out)
+    assert list(sim.columns) == ["channel", "interval_start", "sim_service_level", "sim_service_level_halfwidth",
+                                 "sim_asa_seconds", "sim_abandon_rate"]
+    assert sim["sim_service_level"].between(0, 1).all()
+    frame = pd.read_csv(req)
+    coverage = tmp / "coverage.csv"
+    frame.assign(required=frame["staff"], scheduled=frame["staff"])[
+        ["channel", "interval_start", "required", "scheduled"]].to_csv(coverage, index=False)
+    line = _one_line_error(runner.invoke(cli.app, ["simulate", str(coverage), "-c", str(config)]))
+    assert "--requirements" in line
+    result = runner.invoke(cli.app, ["simulate", str(coverage), "-c", str(config), "--requirements", str(req),
+                                     "--replications", "3"])
+    assert result.exit_code == 0, result.output
+    assert "simulated" in result.stdout
