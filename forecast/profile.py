@@ -1,8 +1,9 @@
 """Daily totals x intraday profile: the model WFM practice favours.
 
-Per channel, the log of contacts per local day follows a local level with fixed weekday
-effects (a statsmodels `UnobservedComponents` state-space model fitted by maximum
-likelihood; missing and excluded days are simply skipped by the Kalman filter). Each
+Per channel, the log of contacts per local day follows a local level plus an AR(1)
+transient, with fixed effects of each open weekday and of the first three and last two
+open days of each month (a statsmodels `UnobservedComponents` state-space model fitted by
+maximum likelihood; missing and excluded days are simply skipped by the Kalman filter). Each
 day's total is spread over its intervals by the share of the day each slot received on
 the same weekday, averaged over recent weeks with exponentially decaying weights.
 
@@ -66,17 +67,20 @@ class DailyProfileModel:
     """Wave-blind daily-total model times a weekday intraday profile.
 
     `profile_halflife_weeks` (weeks) sets how fast old weeks fade from the intraday
-    profile. Subclasses exclude days from the fit with `_excluded_days`.
+    profile; `autoregressive` adds the AR(1) transient (short shocks decay instead of
+    moving the level); `month_turn` the turn-of-month effects (used with >= 90 observed
+    days); `trend` a deterministic slope on the level. Subclasses exclude days from the fit
+    with `_excluded_days` and give known day multipliers with `_day_adjustment`.
     """
 
     name = "profile"
 
     def __init__(self, *, profile_halflife_weeks: float = 8.0, autoregressive: bool = True,
                  month_turn: bool = True, trend: bool = False) -> None:
-        self.trend = trend
         self.profile_halflife_weeks = profile_halflife_weeks
         self.autoregressive = autoregressive
         self.month_turn = month_turn
+        self.trend = trend
 
     def _excluded_days(self, events: pd.DataFrame, channel: str) -> pd.DatetimeIndex:
         return pd.DatetimeIndex([])
