@@ -117,8 +117,7 @@ def forecast(
     """Forecast contacts (volume per interval, 80% band) and AHT (seconds) per channel."""
     from rich.console import Console
 
-    from forecast.api import check_horizon, check_models
-    from forecast.api import forecast as run_forecast
+    from forecast.api import check_horizon, check_models, run_forecast
     from staffcast_common import write_frame_atomic
 
     check_horizon(horizon_days)
@@ -126,7 +125,8 @@ def forecast(
     cfg, hist, evs = _load_inputs(history, events, config, fill_zero)
     console = Console(stderr=True)
     with console.status("fitting models and calibrating on backtests..."):
-        frame = run_forecast(hist, evs, horizon_days, model=model)
+        result = run_forecast(hist, evs, horizon_days, model=model)
+    frame = result.frame
     write_frame_atomic(frame, out)
     if plot is not None:
         _plot_channels(hist.frame, frame, evs, plot)
@@ -134,6 +134,13 @@ def forecast(
     for row in daily.itertuples():
         console.print(f"{row.Index}: {row.volume / horizon_days:,.0f} contacts/day over {horizon_days} days "
                       f"(model {row.model})")
+    for row in result.event_effects.itertuples():
+        size = "" if row.size != row.size else f" (size {row.size:,.0f})"
+        effect = (f"{row.peak_uplift:+.0%} at its peak, learned from {row.learned_from} past {row.kind} event(s)"
+                  if row.peak_uplift == row.peak_uplift else
+                  f"no effect applied (model {result.models[row.channel]}, "
+                  f"{row.learned_from} past {row.kind} event(s) on this channel)")
+        console.print(f"{row.name}{size} on {row.channel}: {effect}")
     console.print(f"wrote {len(frame):,} intervals to {out}")
 
 
