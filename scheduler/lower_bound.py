@@ -18,6 +18,7 @@ from scheduler.instance import SCALE, RosterInstance
 def lp_lower_bound(inst: RosterInstance) -> float:
     """LP relaxation value of the covering model, in objective units (config weights)."""
     solver = pywraplp.Solver.CreateSolver("HIGHS_LP")
+    solver.SuppressOutput()
     shifts, n_t = inst.shifts, inst.horizon.n_intervals
     inf = solver.infinity()
     objective = solver.Objective()

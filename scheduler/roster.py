@@ -214,10 +214,10 @@ def build_roster(requirements: pd.DataFrame, agents: tuple[Agent, ...], config: 
     if best is not None:
         decisions = [var for a in range(len(agents)) for var in x[a].values()]
         owner = [a for a in range(len(agents)) for _ in x[a]]
-        chunk = max(4, len(agents) // 15)
-        order = np.random.default_rng(seed).permutation(len(agents))
+        chunk = max(4, len(agents) // 15)  # chunks of agents of the same or related skill groups
+        order = sorted(np.random.default_rng(seed).permutation(len(agents)), key=lambda a: inst.agent_group[a])
         near = [[i for i, a in enumerate(owner) if a in set(order[k:k + chunk])] for k in range(0, len(agents), chunk)]
-        best = lns(model, decisions, near, best, limit - elapsed() - final, seed,
+        best = lns(model, decisions, near, best, limit - elapsed() - final, seed, round_dtime=0.5,
                    on_improve=lambda objective: progress.report(objective / SCALE, None))
         set_hint(model, best[1])
     solver = cp_model.CpSolver()

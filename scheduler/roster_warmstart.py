@@ -25,7 +25,7 @@ from scheduler.instance import SCALE, RosterInstance
 from scheduler.realise import Solution
 from scheduler.roster_cover import add_coverage
 
-STAGE1_GAP = 0.002  # stage 1 stops within 0.2% of its own bound
+SHORT_WEIGHT = 10  # stage 2: a shift short of the stage-1 count costs this many extra ones
 
 
 @dataclass(frozen=True)
@@ -105,7 +105,8 @@ def aggregate_counts(inst: RosterInstance, seconds: float, seed: int, hint: Solu
 def assign_agents(inst: RosterInstance, counts: dict[tuple[int, int], int], seconds: float, seed: int,
                   hint: Solution) -> set[tuple[int, int]]:
     """Stage 2: each group's agents take weeks that meet the counts as closely as the
-    per-agent rules allow (missing or extra shifts cost their length); the `hint` roster
+    per-agent rules allow (missing shifts cost SHORT_WEIGHT times their length, extra ones
+    their length); the `hint` roster
     is the feasible start, and stays for a group whose model finds nothing better."""
     shifts, rules = inst.shifts, inst.config.rules
     chosen: set[tuple[int, int]] = set()
@@ -133,10 +134,11 @@ def assign_agents(inst: RosterInstance, counts: dict[tuple[int, int], int], seco
             if not taken:
                 continue
             target = counts.get((g, s), 0)
-            dev = model.NewIntVar(0, max(len(taken), target), "")
-            model.Add(dev >= sum(taken) - target)
-            model.Add(dev >= target - sum(taken))
-            penalty.append(dev * shifts[s].length_minutes)
+            short = model.NewIntVar(0, target, "")
+            extra = model.NewIntVar(0, len(taken), "")
+            model.Add(sum(taken) - target == extra - short)
+            # a missing shift leaves its hours under-covered, an extra one only over-covers
+            penalty.append((SHORT_WEIGHT * short + extra) * shifts[s].length_minutes)
         model.Minimize(sum(penalty))
         start_pairs = _match_counts(inst, group, counts, g, hint)
         fixed = [(v, int((a, s) in start_pairs)) for a in group for s, v in x[a].items()]
