@@ -202,6 +202,14 @@ class DailyProfileModel:
         """True for days whose intraday profile is the quiet weekday's (none here)."""
         return np.zeros(len(days), dtype=bool)
 
+    def predict_baseline(self, channel: str, stamps: pd.Series) -> np.ndarray:
+        """Baseline contacts (no events) of `channel` in the intervals starting at `stamps`."""
+        fit = self._fits[channel]
+        day, slot = day_and_slot(pd.Series(stamps).reset_index(drop=True), self.interval_minutes)
+        unique = pd.DatetimeIndex(day.unique())
+        pos = unique.get_indexer(pd.DatetimeIndex(day))
+        return self.baseline_daily(channel, unique)[pos] * fit.shares[np.asarray(unique.day_of_week)[pos], slot]
+
     def predict(self, index: pd.DataFrame) -> pd.DataFrame:
         out = index[["channel", "interval_start"]].reset_index(drop=True)
         volume = np.zeros(len(out))
