@@ -47,41 +47,117 @@ def user_errors(command):
     return wrapper
 
 
-@app.command()
-@user_errors
-def demo(
-    out: Annotated[Path, typer.Option(help="Folder for every output file.")] = Path("demo-out"),
-) -> None:
-    """Run staffcast on the bundled sample in data/ and summarise it."""
+def _console():
     from rich.console import Console
-    from rich.table import Table
-
-    from forecast.data import load_events, load_history
-    from forecast.summary import history_summary
-    from scheduler.agents import load_agents
-    from scheduler.config import load_config
 
     console = Console()
-    config = load_config(SAMPLE_DIR / "planning.toml")
-    history = load_history(SAMPLE_DIR / "history.parquet", config.timezone,
-                           config.interval_minutes, channels=config.channel_names)
-    events = load_events(SAMPLE_DIR / "events.csv", config.timezone, config.channel_names)
-    agents = load_agents(SAMPLE_DIR / "agents.csv", config)
-    summary = history_summary(history, events)
-    table = Table(title=f"Sample history ({config.timezone}, {config.interval_minutes}-minute "
-                  "intervals)")
+    return console if console.is_terminal else Console(width=130)
+
+
+def _print_history(console, inputs) -> None:
+    from rich.table import Table
+
+    from forecast.summary import history_summary
+
+    cfg = inputs.config
+    table = Table(title=f"History ({cfg.timezone}, {cfg.interval_minutes}-minute intervals)")
     for column in ("channel", "intervals", "span", "volume/day", "peak interval", "peak",
                    "open h/week", "events past/future"):
         table.add_column(column, justify="left" if column in ("channel", "span") else "right")
-    for row in summary.itertuples():
-        table.add_row(row.channel, f"{row.intervals:,}",
-                      f"{row.first:%Y-%m-%d} .. {row.last:%Y-%m-%d}",
+    for row in history_summary(inputs.history, inputs.events).itertuples():
+        table.add_row(row.channel, f"{row.intervals:,}", f"{row.first:%Y-%m-%d} .. {row.last:%Y-%m-%d}",
                       f"{row.volume_per_day:,.0f}", f"{row.peak_interval:%Y-%m-%d %H:%M}",
                       f"{row.peak_volume:,.0f}", f"{row.open_hours_per_week:g}",
                       f"{row.past_events}/{row.future_events}")
     console.print(table)
-    console.print(f"{len(agents)} agents; roster week starts {config.week_start:%a %Y-%m-%d}; "
-                  f"{len(history.closed_dates)} closed days in history.")
+    console.print(f"{len(inputs.agents)} agents; roster week starts {cfg.week_start:%a %Y-%m-%d}; "
+                  f"{len(inputs.history.closed_dates)} closed days in history.")
+
+
+def _plan_and_export(inputs, out: Path, *, folds: int, backtest_days: int, time_limit: float | None,
+                     model: str, staff_to: str) -> None:
+    """Run every stage with a progress bar each, write the outputs, print the summary."""
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+    from rich.table import Table
+
+    import pipeline
+
+    console = _console()
+    _print_history(console, inputs)
+    columns = (TextColumn("{task.fields[stage]:<11}"), BarColumn(), TimeElapsedColumn(),
+               TextColumn("{task.fields[detail]}"))
+    with Progress(*columns, console=console) as bars:
+        tasks = {s: bars.add_task(s, total=None, stage=s, detail="", start=False) for s in pipeline.STAGES}
+
+        def progress(stage: str, done: float, total: float, detail: str) -> None:
+            bars.start_task(tasks[stage])
+            bars.update(tasks[stage], completed=done, total=total or 1, detail=detail)
+
+        plan = pipeline.plan_week(inputs, folds=folds, backtest_days=backtest_days, model=model,
+                                  staff_to=staff_to, time_limit_seconds=time_limit, progress=progress)
+        paths = pipeline.write_outputs(plan, out, progress=progress)
+    table = Table(title=f"Week of {inputs.config.week_start:%a %d %b %Y}", show_header=False)
+    table.add_column("figure")
+    table.add_column("value", justify="right")
+    for label, value in pipeline.headline(plan).items():
+        table.add_row(label, value)
+    console.print(table)
+    shortfall = plan.roster.shortfall
+    if shortfall:
+        console.print(f"Shortfall ({len(shortfall)} stretches; all in report.html):")
+        for line in shortfall[:8]:
+            console.print(f"  {line}")
+    console.print(f"Wrote {len(paths)} outputs to {out}/: " + ", ".join(
+        p.name for p in paths.values()) + f"\nOpen {paths['report']} in a browser.")
+
+
+@app.command()
+@user_errors
+def demo(
+    out: Annotated[Path, typer.Option(help="Folder for every output file.")] = Path("demo-out"),
+    folds: Annotated[int, typer.Option(help="Backtest folds reported in the summary.")] = 3,
+    time_limit: Annotated[float | None, typer.Option(help="Roster solver wall-time limit in seconds "
+                                                      "(default: [solver] in data/planning.toml).")] = None,
+) -> None:
+    """Run the whole weekly pipeline on the bundled sample in data/: backtest, forecast of the
+    roster week, requirements, roster, simulated check, exports and report.html."""
+    import pipeline
+
+    inputs = pipeline.load_inputs(SAMPLE_DIR / "history.parquet", SAMPLE_DIR / "events.csv",
+                                  SAMPLE_DIR / "planning.toml", SAMPLE_DIR / "agents.csv")
+    _plan_and_export(inputs, out, folds=folds, backtest_days=7, time_limit=time_limit, model="auto",
+                     staff_to="volume")
+
+
+@app.command()
+@user_errors
+def run(
+    history: Annotated[Path, typer.Argument(help="History file (CSV or Parquet; interval- or contact-level).")],
+    events: Annotated[Path, typer.Option(exists=True, dir_okay=False, help="Events calendar CSV.")],
+    config: Annotated[Path, typer.Option("--config", "-c", exists=True, dir_okay=False, help="planning.toml.")],
+    agents: Annotated[Path, typer.Option(exists=True, dir_okay=False, help="Agents CSV.")],
+    out: Annotated[Path, typer.Option(help="Folder for every output file.")] = Path("staffcast-out"),
+    fill_zero: Annotated[bool, typer.Option(help="Count missing history intervals in open hours as zero "
+                                            "contacts.")] = False,
+    folds: Annotated[int, typer.Option(help="Backtest folds reported in the summary.")] = 3,
+    backtest_days: Annotated[int, typer.Option(help="Days in each backtest window.")] = 7,
+    model: Annotated[str, typer.Option(help="Forecast model: auto (best backtest WAPE per channel) "
+                                       "or a model name.")] = "auto",
+    staff_to: Annotated[str, typer.Option(help="volume (central forecast) or volume_hi (upper 80% "
+                                          "bound, risk-averse).")] = "volume",
+    time_limit: Annotated[float | None, typer.Option(help="Roster solver wall-time limit in seconds "
+                                                      "(default: [solver] in the config).")] = None,
+) -> None:
+    """The weekly planning routine on your own files in one command: everything `demo` does."""
+    import pipeline
+
+    if staff_to not in ("volume", "volume_hi"):
+        from staffcast_common import InputError
+
+        raise InputError("", f'--staff-to: expected "volume" or "volume_hi", got "{staff_to}"')
+    inputs = pipeline.load_inputs(history, events, config, agents, fill_zero=fill_zero)
+    _plan_and_export(inputs, out, folds=folds, backtest_days=backtest_days, time_limit=time_limit,
+                     model=model, staff_to=staff_to)
 
 
 def _load_inputs(history: Path, events: Path | None, config: Path, fill_zero: bool):
@@ -372,6 +448,69 @@ def simulate(
     Console().print(table)
     if out is not None:
         Console().print(f"wrote {len(sim):,} rows to {out}")
+
+@app.command()
+@user_errors
+def schedule(
+    requirements: Annotated[Path, typer.Argument(help="Requirements file (CSV or Parquet) written by "
+                                                 "`staffcast staff`; its `staff` column (agents) is the target.")],
+    agents: Annotated[Path, typer.Option("--agents", help="Agents CSV (skills, contract hours, unavailability).")],
+    config: Annotated[Path, typer.Option("--config", help="Planning config (planning.toml).")],
+    out: Annotated[Path, typer.Option("--out", help="Folder for roster.csv and coverage.csv.")],
+    time_limit: Annotated[float | None, typer.Option(
+        "--time-limit", min=0.1, help="Solver wall-clock limit in seconds (overrides [solver] time_limit_seconds).")]
+    = None,
+    workers: Annotated[int | None, typer.Option(
+        "--workers", min=1, max=64, help="CP-SAT search workers (overrides [solver] workers).")] = None,
+    seed: Annotated[int | None, typer.Option(
+        "--seed", min=0, help="CP-SAT random seed (overrides [solver] seed).")] = None,
+) -> None:
+    """Build the week's roster with CP-SAT: who works when, their breaks and channels.
+
+    Writes roster.csv (agent_id, date, shift_start, shift_end, breaks, channels) and
+    coverage.csv (channel, interval_start, required, scheduled, service_level) into --out,
+    and prints the solver status, gaps, the share of open intervals meeting each channel's
+    target, under-covered agent-hours and the shortfall report.
+    """
+    from rich.console import Console
+
+    from scheduler.agents import load_agents
+    from scheduler.config import load_config
+    from scheduler.coverage import coverage_summary
+    from scheduler.demand import read_requirements
+    from scheduler.roster import build_roster
+    from staffcast_common import write_frame_atomic
+
+    console = Console(stderr=True)
+    cfg = load_config(config)
+    team = load_agents(agents, cfg)
+    frame = read_requirements(requirements, cfg)
+    with console.status("building the roster model ...") as status:
+        def progress(objective: float, bound: float | None, seconds: float) -> None:
+            text = f"{seconds:6.1f} s  objective {objective:,.1f}" + ("" if bound is None else f"  bound {bound:,.1f}")
+            status.update(text)
+            if not console.is_terminal:
+                console.print(text)
+
+        result = build_roster(frame, team, cfg, time_limit_seconds=time_limit, workers=workers, seed=seed,
+                              on_solution=progress)
+    out.mkdir(parents=True, exist_ok=True)
+    write_frame_atomic(result.roster, out / "roster.csv")
+    write_frame_atomic(result.coverage, out / "coverage.csv")
+    summary = coverage_summary(result.coverage, cfg)
+    typer.echo(f"status {result.status} after {result.wall_seconds:.1f} s (first roster "
+               f"{result.first_feasible_seconds:.1f} s); objective {result.objective:,.1f}, "
+               f"bound {result.best_bound:,.1f}, gap {result.gap:.1%}; "
+               f"LP lower bound {result.lower_bound:,.1f}, gap to it {result.lower_bound_gap:.1%}")
+    typer.echo(f"{len(result.roster)} shifts for {result.roster['agent_id'].nunique()} of {len(team)} agents")
+    for row in summary.itertuples():
+        typer.echo(f"  {row.channel:<8} {row.share_meeting_target:6.1%} of {row.open_intervals} open intervals "
+                   f"meet the target; under-covered {row.under_agent_hours:,.1f} agent-hours")
+    for line in result.shortfall[:20]:
+        typer.echo(f"  short: {line}")
+    if len(result.shortfall) > 20:
+        typer.echo(f"  ... and {len(result.shortfall) - 20} more short runs")
+    typer.echo(f"wrote {out / 'roster.csv'} and {out / 'coverage.csv'}")
 
 
 def main() -> None:  # pragma: no cover - console entry point
