@@ -14,7 +14,7 @@ from forecast.data import History
 from forecast.intervals import POISSON, Calibration, calibrate
 from forecast.models import MeanOfWeeks, SeasonalNaiveWeek, VolumeModel, local_clock
 from forecast.profile import DailyProfileModel
-from forecast.waves import PHASES, WaveModel
+from forecast.waves import PHASES, WaveModel, effect_key
 from staffcast_common import InputError
 
 # Simplest first: ties in the automatic choice go to the earlier model.
@@ -161,7 +161,7 @@ def _event_effects(events: pd.DataFrame, index: pd.DataFrame, used: Mapping[str,
             for channel in sorted(used):
                 if channel not in ev.channels and "*" not in ev.channels:
                     continue
-                uplift = waves.uplifts.get((ev.kind, channel)) if waves is not None and \
+                uplift = waves.uplifts.get((effect_key(ev), channel)) if waves is not None and \
                     used[channel] == "waves" else None
                 peak = np.nan
                 if uplift is not None:
