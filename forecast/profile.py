@@ -85,6 +85,8 @@ class DailyProfileModel:
         self.autoregressive = autoregressive
         self.month_turn = month_turn
         self.trend = trend
+        self._warm: dict[tuple[str, bool], np.ndarray] = {}  # last parameters per (channel, trend)
+        self._refit = False  # True while a subclass refits the same history (warm start)
 
     def _excluded_days(self, events: pd.DataFrame, channel: str) -> pd.DatetimeIndex:
         return pd.DatetimeIndex([])
@@ -99,6 +101,8 @@ class DailyProfileModel:
         self.interval_minutes = interval_minutes
         self.timezone = timezone
         self.events = events
+        if not self._refit:  # a fresh fit never depends on what this instance fitted before
+            self._warm = {}
         totals = daily_totals(history)
         self._fits: dict[str, _ChannelFit] = {}
         # Tiny matrices: multi-threaded BLAS only adds contention (5x slower on a busy machine).
@@ -135,11 +139,12 @@ class DailyProfileModel:
         if observed.sum() >= MIN_DAYS_FOR_STATE_SPACE:
             exog = calendar_exog(days, weekdays, month_turn)
             trend = self.trend if self.trend is not None else observed.sum() >= MIN_DAYS_FOR_TREND
-            result = self._fit_state_space(y, exog, trend)
+            channel = str(rows["channel"].iloc[0])
+            result = self._fit_state_space(y, exog, trend, channel)
             if trend and self.trend is None:  # automatic: keep a clearly significant slope only
                 slope, var = result.trend["smoothed"][-1], result.trend["smoothed_cov"][-1]
                 if not abs(slope) >= TREND_T * np.sqrt(max(float(var), 0.0)):
-                    result = self._fit_state_space(y, exog, False)
+                    result = self._fit_state_space(y, exog, False, channel)
             past_log = np.asarray(result.level.smoothed, dtype=float)
             if exog is not None:
                 past_log = past_log + (exog * np.asarray(result.regression_coefficients.smoothed).T).sum(axis=1)
@@ -168,7 +173,9 @@ class DailyProfileModel:
         shares = np.where(den[:, None] > 0, num / np.maximum(den[:, None], 1e-12), overall[None, :])
         return shares
 
-    def _fit_state_space(self, y: np.ndarray, exog: np.ndarray | None, trend: bool):
+    def _fit_state_space(self, y: np.ndarray, exog: np.ndarray | None, trend: bool, channel: str):
+        """Fit by maximum likelihood, starting from this model's previous fit of the channel
+        when there is one (the wave model's second pass), else from `_start_params`."""
         model = sm.tsa.UnobservedComponents(y, level="lldtrend" if trend else "llevel", exog=exog,
                                             mle_regression=False,
                                             autoregressive=1 if self.autoregressive else None)
@@ -176,7 +183,11 @@ class DailyProfileModel:
             warnings.simplefilter("ignore")
             # Loose L-BFGS tolerances: log-likelihood converged to ~1e-7 relative, 35% fewer
             # evaluations; the forecasts do not move.
-            return model.fit(start_params=self._start_params(y), disp=False, pgtol=1e-4, factr=1e9)
+            start = self._warm.get((channel, trend))
+            result = model.fit(start_params=self._start_params(y) if start is None else start, disp=False,
+                               pgtol=1e-4, factr=1e9)
+        self._warm[(channel, trend)] = np.asarray(result.params)
+        return result
 
     def _start_params(self, y: np.ndarray) -> list[float]:
         """Start values near the optimum (5x fewer likelihood evaluations than statsmodels'

@@ -171,7 +171,11 @@ class WaveModel(DailyProfileModel):
         if self.backfit and self.uplifts:
             # Second pass: event days re-enter the baseline with their learned effect divided
             # out, so the level near recent events rests on more days; then learn again.
-            super().fit(history, events, interval_minutes=interval_minutes, timezone=timezone)
+            self._refit = True
+            try:
+                super().fit(history, events, interval_minutes=interval_minutes, timezone=timezone)
+            finally:
+                self._refit = False
             self._learn_uplifts(history, events)
         return self
 
