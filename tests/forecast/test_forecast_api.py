@@ -163,7 +163,7 @@ def test_upcoming_non_holiday_events_prefer_the_event_aware_model():
     index = pd.DataFrame({"channel": ["voice"] * 48 + ["email"] * 48, "interval_start": list(stamps[:48]) * 2})
     events = pd.DataFrame({
         "name": ["wave", "holiday", "past"], "kind": ["migration", "holiday", "onboarding"],
-        "start": pd.to_datetime(["2026-12-07 10:00", "2026-12-07", "2026-11-01"]).tz_localize(tz),
-        "end": pd.to_datetime(["2026-12-09", "2026-12-08", "2026-11-03"]).tz_localize(tz),
+        "start": pd.to_datetime(["2026-12-07 10:00", "2026-12-07 00:00", "2026-11-01 00:00"]).tz_localize(tz),
+        "end": pd.to_datetime(["2026-12-09 00:00", "2026-12-08 00:00", "2026-11-03 00:00"]).tz_localize(tz),
         "channels": [("email",), ("voice", "email"), ("voice",)], "size": [100.0, None, 5.0]})
     assert _prefer_event_aware(events, index) == {"email": "waves"}
