@@ -128,27 +128,39 @@ def plan_week(inputs: Inputs, *, folds: int = 3, backtest_days: int = 7, model: 
 
 
 def headline(plan: WeekPlan) -> dict[str, str]:
-    """The figures a planner reads first: forecast accuracy, peak staff, share of intervals
-    meeting target per channel (simulated), solver status and gap."""
+    """The figures a planner reads first: forecast accuracy (backtest WAPE of the model
+    used), peak staff, the simulated service of the roster per channel (volume-weighted
+    share answered within the target; for queue channels also the share of intervals at
+    target), and the solver's status with its gap to the LP lower bound."""
     from scheduler.coverage_summary import target_share
 
     cfg = plan.inputs.config
     chosen = plan.forecast.groupby("channel")["model"].first()
     wape = plan.backtest.groupby(["channel", "model"])["wape"].mean()
+    peaks = plan.requirements.groupby("channel")["staff"].max()
+    shares = target_share(plan.simulation, cfg)
+    sim = plan.simulation.merge(plan.requirements[["channel", "interval_start", "volume"]],
+                                on=["channel", "interval_start"])
     out: dict[str, str] = {}
     for channel in cfg.channel_names:
+        spec = cfg.channel(channel)
         model = chosen.get(channel)
         if model is not None and (channel, model) in wape.index:
             out[f"{channel} forecast WAPE ({model})"] = f"{wape[(channel, model)]:.1%}"
-    peaks = plan.requirements.groupby("channel")["staff"].max()
-    for channel in cfg.channel_names:
         if channel in peaks.index:
             out[f"{channel} peak staff"] = f"{int(peaks[channel])}"
-    for channel, share in target_share(plan.simulation, cfg).items():
-        out[f"{channel} intervals meeting target"] = f"{share:.0%}"
-    out["roster"] = f"{plan.roster.status}, gap {plan.roster.gap:.1%}"
-    if plan.roster.lower_bound_gap is not None:
-        out["gap to lower bound"] = f"{plan.roster.lower_bound_gap:.1%}"
+        part = sim[sim["channel"] == channel]
+        if part["volume"].sum() > 0:
+            answered = (part["sim_service_level"] * part["volume"]).sum() / part["volume"].sum()
+            target = (f"within {spec.answer_seconds:g} s" if spec.kind == "queue"
+                      else f"within {spec.response_hours:g} h")
+            out[f"{channel} answered {target} (simulated)"] = f"{answered:.1%}"
+        if spec.kind == "queue" and channel in shares:
+            out[f"{channel} intervals at {spec.service_level:.0%} target"] = f"{shares[channel]:.0%}"
+    roster = plan.roster
+    out["roster solver"] = roster.status
+    if roster.lower_bound_gap is not None:
+        out["roster gap to LP lower bound"] = f"{roster.lower_bound_gap:.1%}"
     return out
 
 

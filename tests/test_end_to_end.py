@@ -34,7 +34,8 @@ def test_demo_writes_every_output(demo_out):
     roster = pd.read_csv(out / "roster.csv")
     calendars = sorted(p.stem for p in (out / "calendars").glob("*.ics"))
     assert calendars == sorted(roster["agent_id"].unique())
-    assert "voice peak staff" in output and "intervals meeting target" in output
+    assert "voice peak staff" in output and "voice answered within 20 s (simulated)" in output
+    assert "email answered within 4 h (simulated)" in output and "roster gap to LP lower bound" in output
     assert "report.html" in output
     assert not list(out.glob(".*.tmp"))  # no half-written files left behind
 
