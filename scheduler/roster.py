@@ -101,7 +101,8 @@ class _Progress(cp_model.CpSolverSolutionCallback):
             self.on_solution(objective, bound, seconds)
 
     def on_solution_callback(self) -> None:
-        self.report(self.ObjectiveValue() / SCALE, self.BestObjectiveBound() / SCALE)
+        # every objective term is >= 0: a negative interim bound says no more than 0
+        self.report(self.ObjectiveValue() / SCALE, max(self.BestObjectiveBound(), 0.0) / SCALE)
 
 
 def _complete(model: cp_model.CpModel, inst: RosterInstance, x, on_shift, cov, start: Solution, seconds: float,
@@ -225,6 +226,7 @@ def build_roster(requirements: pd.DataFrame, agents: tuple[Agent, ...], config: 
     solver.parameters.num_workers = n_workers
     solver.parameters.random_seed = seed
     solver.parameters.interleave_search = n_workers > 1
+    solver.parameters.linearization_level = 2
     status = solver.Solve(model, progress)
     wall = elapsed()
     if status == cp_model.INFEASIBLE or status == cp_model.MODEL_INVALID:
