@@ -108,11 +108,14 @@ class _Progress(cp_model.CpSolverSolutionCallback):
 def _complete(model: cp_model.CpModel, inst: RosterInstance, x, on_shift, cov, start: Solution, seconds: float,
               seed: int) -> tuple[int, list[int]] | None:
     """Complete a starting roster into a full solution of `model`: its shifts fixed,
-    breaks and channel counts hinted, everything else solved for."""
+    breaks and channel counts hinted, everything else solved for (falling back to the
+    start's own breaks and channels, which leaves only the penalty variables to set)."""
     fixed = [(var, int((a, s) in start.shift_of)) for a in range(len(inst.agents)) for s, var in x[a].items()]
     values = {**Counter((inst.agent_group[a], s) for a, s in start.shift_of), **start.breaks, **start.cover}
     hinted = [(var, values.get(key, 0)) for key, var in [*on_shift.items(), *cov.breaks.items(), *cov.cover.items()]]
-    return complete_solution(model, fixed, hinted, seconds, seed)
+    # better breaks and channels for these shifts if found in time, else the start's own
+    return (complete_solution(model, fixed, hinted, seconds, seed)
+            or complete_solution(model, fixed + hinted, [], max(seconds, 5.0), seed))
 
 
 def _relative_gap(objective: float, bound: float) -> float:
