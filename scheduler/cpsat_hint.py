@@ -24,6 +24,7 @@ def complete_solution(model: cp_model.CpModel, fixed, hinted, seconds: float,
     solver.parameters.max_time_in_seconds = max(seconds, 0.5)
     solver.parameters.num_workers = 1
     solver.parameters.random_seed = seed
+    solver.parameters.linearization_level = 2  # with cuts the covering LP is near-integral
     status = solver.Solve(copy)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None

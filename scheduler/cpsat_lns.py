@@ -46,6 +46,7 @@ def lns(model: cp_model.CpModel, decisions: Sequence[cp_model.IntVar], neighbour
         solver.parameters.num_workers = 1
         solver.parameters.random_seed = seed
         solver.parameters.max_deterministic_time = round_dtime
+        solver.parameters.linearization_level = 2  # with cuts the covering LP is near-integral
         solver.parameters.max_time_in_seconds = max(deadline - time.perf_counter(), 0.05)
         status = solver.Solve(sub)
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE) and solver.ObjectiveValue() < best_obj - 0.5:

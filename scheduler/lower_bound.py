@@ -10,9 +10,28 @@ roster can be.
 
 from __future__ import annotations
 
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from ortools.linear_solver import pywraplp
 
 from scheduler.instance import SCALE, RosterInstance
+
+
+@contextmanager
+def _quiet_stdout() -> Iterator[None]:
+    """Silence file descriptor 1 (HiGHS prints a banner there whatever its options)."""
+    sys.stdout.flush()
+    saved, devnull = os.dup(1), os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 1)
+    try:
+        yield
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+        os.close(devnull)
 
 
 def lp_lower_bound(inst: RosterInstance) -> float:
@@ -94,7 +113,8 @@ def lp_lower_bound(inst: RosterInstance) -> float:
                 solver.Add(over >= cov - required)
                 objective.SetCoefficient(over, inst.over_cost)
     objective.SetMinimization()
-    status = solver.Solve()
+    with _quiet_stdout():
+        status = solver.Solve()
     if status != pywraplp.Solver.OPTIMAL:
         raise RuntimeError(f"the LP relaxation did not solve (status {status})")
     return objective.Value() / SCALE

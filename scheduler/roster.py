@@ -101,17 +101,21 @@ class _Progress(cp_model.CpSolverSolutionCallback):
             self.on_solution(objective, bound, seconds)
 
     def on_solution_callback(self) -> None:
-        self.report(self.ObjectiveValue() / SCALE, self.BestObjectiveBound() / SCALE)
+        # every objective term is >= 0: a negative interim bound says no more than 0
+        self.report(self.ObjectiveValue() / SCALE, max(self.BestObjectiveBound(), 0.0) / SCALE)
 
 
 def _complete(model: cp_model.CpModel, inst: RosterInstance, x, on_shift, cov, start: Solution, seconds: float,
               seed: int) -> tuple[int, list[int]] | None:
     """Complete a starting roster into a full solution of `model`: its shifts fixed,
-    breaks and channel counts hinted, everything else solved for."""
+    breaks and channel counts hinted, everything else solved for (falling back to the
+    start's own breaks and channels, which leaves only the penalty variables to set)."""
     fixed = [(var, int((a, s) in start.shift_of)) for a in range(len(inst.agents)) for s, var in x[a].items()]
     values = {**Counter((inst.agent_group[a], s) for a, s in start.shift_of), **start.breaks, **start.cover}
     hinted = [(var, values.get(key, 0)) for key, var in [*on_shift.items(), *cov.breaks.items(), *cov.cover.items()]]
-    return complete_solution(model, fixed, hinted, seconds, seed)
+    # better breaks and channels for these shifts if found in time, else the start's own
+    return (complete_solution(model, fixed, hinted, seconds, seed)
+            or complete_solution(model, fixed + hinted, [], max(seconds, 5.0), seed))
 
 
 def _relative_gap(objective: float, bound: float) -> float:
@@ -225,6 +229,7 @@ def build_roster(requirements: pd.DataFrame, agents: tuple[Agent, ...], config: 
     solver.parameters.num_workers = n_workers
     solver.parameters.random_seed = seed
     solver.parameters.interleave_search = n_workers > 1
+    solver.parameters.linearization_level = 2
     status = solver.Solve(model, progress)
     wall = elapsed()
     if status == cp_model.INFEASIBLE or status == cp_model.MODEL_INVALID:

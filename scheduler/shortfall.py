@@ -31,7 +31,7 @@ def _blocker(inst: RosterInstance, a: int, t: int, mine: list[int]) -> str:
         if not shift.start <= t < shift.end:
             continue
         if shift.day in days:
-            reasons.append("already on another shift that day")
+            reasons.append("a shift at other hours that day")
         elif len(days) >= config.rules.max_days_per_week:
             reasons.append("the max-days-per-week rule")
         elif hours + shift.hours > inst.agents[a].max_hours_week + 1e-9:
