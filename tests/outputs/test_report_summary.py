@@ -1,11 +1,11 @@
-"""Shortfall stretches and target shares read off coverage and simulation frames."""
+"""Target shares read off coverage and simulation frames; the backtest table."""
 
 from __future__ import annotations
 
 import pandas as pd
 import pytest
 
-from scheduler.coverage_summary import shortfall_report, shortfall_stretches, target_share
+from scheduler.coverage_summary import target_share
 
 
 def small_coverage(tz="Asia/Shanghai"):
@@ -24,34 +24,6 @@ def small_coverage(tz="Asia/Shanghai"):
         rows.append({"channel": "chat", "interval_start": stamp, "required": 2, "scheduled": 1,
                      "service_level": 0.4})
     return pd.DataFrame(rows)
-
-
-def test_stretches_merge_consecutive_intervals():
-    stretches = shortfall_stretches(small_coverage(), interval_minutes=30)
-    voice = stretches[stretches["channel"] == "voice"]
-    assert [(f"{s:%H:%M}", f"{e:%H:%M}") for s, e in zip(voice["start"], voice["end"], strict=True)] == \
-        [("08:30", "09:30"), ("10:00", "10:30")]
-    assert voice["intervals"].tolist() == [2, 1]
-    assert voice["max_short"].tolist() == [2, 1]
-    assert voice["agent_intervals"].tolist() == [3, 1]
-    assert "email" not in set(stretches["channel"])
-
-
-def test_report_lines(config):
-    lines = shortfall_report(small_coverage(), config)
-    assert lines == [
-        "voice Mon 07 Dec 08:30-09:30: 2 intervals, up to 2 agents short, 1.5 agent-hours missing",
-        "voice Mon 07 Dec 10:00-10:30: 1 interval, up to 1 agent short, 0.5 agent-hours missing",
-        "chat Mon 07 Dec 23:00-00:30+1: 3 intervals, up to 1 agent short, 1.5 agent-hours missing",
-    ]
-    assert shortfall_report(small_coverage(), config, limit=1)[-1] == "... and 2 more understaffed stretches"
-    ok = small_coverage().assign(scheduled=lambda f: f["required"])
-    assert shortfall_report(ok, config) == []
-
-
-def test_report_from_csv_strings(tmp_path, config):
-    small_coverage().to_csv(tmp_path / "c.csv", index=False)
-    assert shortfall_report(pd.read_csv(tmp_path / "c.csv"), config) == shortfall_report(small_coverage(), config)
 
 
 def test_target_share(config):
