@@ -242,13 +242,13 @@ def staff(
     """Agents and staff per channel and interval: Erlang C (Erlang A with patience) for queue
     channels with chat concurrency, FIFO backlog within response_hours for deferred channels;
     staff = agents grossed up for shrinkage. Prints peak staff and agent-hours per channel."""
-    import numpy as np
+    from rich import box
     from rich.console import Console
     from rich.table import Table
 
     from scheduler.config import load_config
     from scheduler.frames import read_forecast
-    from scheduler.staffing import requirements
+    from scheduler.staffing import requirements, requirements_summary
     from staffcast_common import InputError, write_frame_atomic
 
     if staff_to not in ("volume", "volume_hi"):
@@ -265,20 +265,18 @@ def staff(
     req = requirements(frame, cfg, staff_to=staff_to, volume_multiplier=volume_multiplier,
                        aht_multiplier=aht_multiplier, deflection=shares)
     write_frame_atomic(req, out)
-    hours = cfg.interval_minutes / 60
-    table = Table(title=f"Requirements ({cfg.interval_minutes}-minute intervals, staffed to {staff_to})")
-    for column in ("channel", "kind", "contacts", "peak agents", "peak staff", "agent-h", "staff-h", "SL",
-                   "ASA s", "max backlog"):
-        table.add_column(column, justify="left" if column in ("channel", "kind") else "right")
-    for name, part in req.groupby("channel", sort=False):
-        kind = cfg.channel(name).kind
-        volume = part["volume"].sum()
-        weights = part["volume"] if volume > 0 else None
-        sl = np.average(part["service_level"], weights=weights)
-        asa = np.average(np.minimum(part["asa_seconds"], 1e12), weights=weights)
-        table.add_row(name, kind, f"{volume:,.0f}", f"{part['agents'].max()}", f"{part['staff'].max()}",
-                      f"{part['agents'].sum() * hours:,.1f}", f"{part['staff'].sum() * hours:,.1f}",
-                      f"{sl:.1%}", f"{asa:,.0f}", f"{part['backlog'].max():,.0f}" if kind == "deferred" else "-")
+    table = Table(title=f"Requirements ({cfg.interval_minutes}-minute intervals, staffed to {staff_to}); "
+                  "deferred channels: SL within response_hours, ASA = mean reply time", box=box.SIMPLE)
+    for column in ("channel", "contacts", "peak\nagents", "peak\nstaff", "agent\nhours", "staff\nhours", "SL",
+                   "ASA", "max\nbacklog"):
+        table.add_column(column, justify="left" if column == "channel" else "right",
+                         min_width=max(map(len, column.split("\n"))))
+    for row in requirements_summary(req, cfg).itertuples():
+        deferred = row.kind == "deferred"
+        asa = f"{row.asa_seconds / 3600:.1f} h" if deferred else f"{row.asa_seconds:.0f} s"
+        table.add_row(row.channel, f"{row.contacts:,.0f}", f"{row.peak_agents}", f"{row.peak_staff}",
+                      f"{row.agent_hours:,.0f}", f"{row.staff_hours:,.0f}", f"{row.service_level:.1%}", asa,
+                      f"{row.max_backlog:,.0f}" if deferred else "-")
     console = Console()
     console.print(table)
     console.print(f"wrote {len(req):,} rows to {out}")
@@ -302,6 +300,7 @@ def simulate(
     simulated service level with a 95% half-width, ASA (seconds) and abandonment per
     interval; prints the per-channel comparison with the Erlang figures."""
     import numpy as np
+    from rich import box
     from rich.console import Console
     from rich.table import Table
 
@@ -343,15 +342,24 @@ def simulate(
     both = sim.merge(erlang[["channel", "interval_start", "service_level", "volume"]],
                      on=["channel", "interval_start"])
     table = Table(title=f"Simulation: {replications} replications, {handle} handle times "
-                  "(volume-weighted means over intervals)")
-    for column in ("channel", "contacts", "Erlang SL", "simulated SL", "95% +-", "simulated ASA s", "abandoned"):
-        table.add_column(column, justify="left" if column == "channel" else "right")
+                  "(volume-weighted means over intervals)", box=box.SIMPLE)
+    for column in ("channel", "contacts", "planned\nSL", "simulated\nSL", "interval\n95% +-", "simulated\nASA s",
+                   "abandoned"):
+        table.add_column(column, justify="left" if column == "channel" else "right",
+                         min_width=max(map(len, column.split("\n"))))
     for name, part in both.groupby("channel", sort=False):
         w = part["volume"].to_numpy()
         if w.sum() <= 0:
             continue
-        mean = lambda col, part=part, w=w: float(np.average(np.minimum(part[col], 1e12), weights=w))  # noqa: E731
-        table.add_row(name, f"{w.sum():,.0f}", f"{mean('service_level'):.1%}", f"{mean('sim_service_level'):.1%}",
+
+        def mean(col, part=part, w=w):  # volume-weighted over intervals where it is defined
+            values = part[col].to_numpy(float)
+            known = np.isfinite(values) & (w > 0)
+            return float(np.average(values[known], weights=w[known])) if known.any() else float("nan")
+
+        planned = mean("service_level")
+        table.add_row(name, f"{w.sum():,.0f}", "-" if planned != planned else f"{planned:.1%}",
+                      f"{mean('sim_service_level'):.1%}",
                       f"{mean('sim_service_level_halfwidth'):.1%}", f"{mean('sim_asa_seconds'):,.0f}",
                       f"{mean('sim_abandon_rate'):.1%}")
     Console().print(table)

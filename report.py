@@ -217,9 +217,10 @@ def find_chromium() -> str | None:
 
 
 def screenshot_report(page: str | Path, png: str | Path, *, width: int = 1280,
-                      height: int = 2000) -> Path:
+                      height: int = 2000, shrink_to: int | None = None) -> Path:
     """A PNG screenshot (width x height pixels) of the report page in headless Chromium,
-    e.g. for docs/. Raises RuntimeError when no Chromium is installed."""
+    e.g. for docs/; with `shrink_to` (pixels wide) it is scaled down and saved with a
+    256-colour palette to stay small. Raises RuntimeError when no Chromium is installed."""
     import subprocess
     import tempfile
 
@@ -232,4 +233,11 @@ def screenshot_report(page: str | Path, png: str | Path, *, width: int = 1280,
         subprocess.run([browser, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", f"--screenshot={png.resolve()}",
                         f"--window-size={width},{height}", Path(page).resolve().as_uri()],
                        capture_output=True, timeout=120, check=True)
+    if shrink_to:
+        from PIL import Image
+
+        with Image.open(png) as image:
+            image = image.convert("RGB")
+            small = image.resize((shrink_to, round(image.height * shrink_to / image.width)), Image.LANCZOS)
+        small.quantize(256).save(png, optimize=True)
     return png

@@ -2,7 +2,9 @@
 
 Model (a fluid FIFO queue on the interval grid):
 - Contacts arrive spread evenly over their interval; each needs `aht_seconds` of agent
-  time. An agent gives `interval_minutes * 60` seconds of work per interval.
+  time. An agent gives `interval_minutes * 60` seconds of work per interval, and may start
+  on an interval's arrivals within that interval (a fluid approximation, balanced by the
+  deadline below being counted from the interval start, not the arrival).
 - The backlog is worked only while the channel is open (`open_hours`); contacts arriving
   while it is closed wait for the opening.
 - The response clock runs in open hours (a business-hours deadline): a contact arriving in
@@ -140,7 +142,7 @@ def plan(interval_start, volume, aht_seconds, *, interval_minutes: int, open_min
     done = 0.0
     for rank, gi in enumerate(open_idx, start=1):
         need = target[rank] - done
-        a = max(0.0, np.ceil(need / g.seconds - 1e-9)) if need > 1e-9 * g.seconds else 0.0
+        a = float(np.ceil(need / g.seconds * (1.0 - 1e-12))) if need > 0 else 0.0
         agents[gi] = a
         done = min(done + a * g.seconds, upper[rank])
     return _performance(g, agents)
@@ -209,8 +211,11 @@ def _performance(g: _Grid, agents: np.ndarray) -> DeferredResult:
     done_n = np.interp(done, xp[keep], fp[keep])
     backlog = np.maximum(arrived_n - done_n, 0.0)
     before = arrived_n - g.volume
+    # FIFO: the contacts not replied to by an interval's deadline are its latest arrivals.
+    late = np.clip(arrived_n - done_n[g.deadline], 0.0, g.volume)
+    late[late <= 1e-9 * np.maximum(arrived_n, 1.0)] = 0.0  # float noise, not contacts
     with np.errstate(divide="ignore", invalid="ignore"):
-        sl = np.where(g.volume > 0, np.clip((done_n[g.deadline] - before) / g.volume, 0.0, 1.0), 1.0)
+        sl = np.where(g.volume > 0, 1.0 - late / np.where(g.volume > 0, g.volume, 1.0), 1.0)
         occ = np.where(capacity > 0, worked / capacity, 0.0)
     asa = _mean_response(g, done_n, before)
     r = g.rows
@@ -223,6 +228,8 @@ def _mean_response(g: _Grid, done_n: np.ndarray, before: np.ndarray, points: int
     contact = before[:, None] + frac[None, :] * g.volume[:, None]
     arrival = (np.arange(g.open.size)[:, None] + frac[None, :]) * g.seconds
     ends = np.concatenate([[0.0], done_n])  # contacts done at each boundary
+    slack = 1e-9 * max(1.0, float(ends[-1]))
+    contact = np.where(contact - ends[-1] <= slack, np.minimum(contact, ends[-1]), contact)  # float noise
     idx = np.searchsorted(ends, contact, side="left")
     finite = idx < ends.size
     idx_c = np.clip(idx, 1, ends.size - 1)

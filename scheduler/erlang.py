@@ -156,18 +156,29 @@ def required_agents(load, aht_seconds, *, service_level_target, answer_seconds,
     n = np.floor(a[idx]) + 1.0
     if occ_t is not None:
         n = np.maximum(n, np.ceil(a[idx] / occ_t[idx] - 1e-12))
-    log_r = log_blocking_ratio(n, a[idx])
+    ai, ahti, sl_i = a[idx], aht[idx], sl_t[idx]
+    asa_i = None if asa_t is None else asa_t[idx]
+    ratio = t[idx] / ahti  # answer time in handle times
+    with np.errstate(over="ignore"):  # r = inf: no blocking left, C = 0, every target met
+        r = np.exp(log_blocking_ratio(n, ai))
+    decay = np.exp(-(n - ai) * ratio)  # exp(-(n - A) t / aht), one factor exp(-t/aht) per step
+    step = np.exp(-ratio)
+    alive = np.ones(idx.size, dtype=bool)
     for _ in range(max_steps):
-        ai = a[idx]
-        log_odds = np.log1p(-ai / n) + log_r
-        c = special.expit(-log_odds)
-        ok = 1.0 - c * np.exp(-(n - ai) * t[idx] / aht[idx]) >= sl_t[idx]
-        if asa_t is not None:
-            ok &= c * aht[idx] / (n - ai) <= asa_t[idx]
+        c = 1.0 / (1.0 + (1.0 - ai / n) * r)  # Erlang C from r = 1/B - 1
+        ok = alive & (1.0 - c * decay >= sl_i)
+        if asa_i is not None:
+            ok &= c * ahti <= asa_i * (n - ai)
         result[idx[ok]] = n[ok].astype(np.int64)
-        keep = ~ok
-        if not keep.any():
+        alive &= ~ok
+        left = int(alive.sum())
+        if left == 0:
             return result.reshape(shape)
-        idx, n, log_r = idx[keep], n[keep] + 1.0, log_r[keep]
-        log_r = np.log(n) - np.log(a[idx]) + np.logaddexp(0.0, log_r)
+        if left < alive.size // 2:  # compact once half the intervals are done
+            idx, n, r, ai, ahti, sl_i, decay, step = (v[alive] for v in (idx, n, r, ai, ahti, sl_i, decay, step))
+            asa_i = None if asa_i is None else asa_i[alive]
+            alive = np.ones(idx.size, dtype=bool)
+        n = n + 1.0
+        r = n / ai * (1.0 + r)  # stable: r(n + 1) = (n + 1) / A * (1 + r(n))
+        decay = decay * step
     raise RuntimeError("required_agents did not converge")  # pragma: no cover

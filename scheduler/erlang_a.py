@@ -100,7 +100,8 @@ def _block(n, a, x, y, pat, t, m_max):
     xc, yc = x[:, None], y[:, None]
     # log y^m / ((x+1)...(x+m)) and sum_{j=1..m+1} 1/(x+j) as running sums of small terms:
     # no cancellation between huge gammaln / digamma values when patience is long.
-    steps = np.log(yc / (xc + m[:, 1:]))
+    with np.errstate(divide="ignore"):  # y underflowing to 0 gives log 0 = -inf: no queue
+        steps = np.log(yc / (xc + m[:, 1:]))
     log_w = np.concatenate([np.zeros((x.size, 1)), np.cumsum(steps, axis=1)], axis=1)
     harmonic = np.cumsum(1.0 / (np.maximum(xc, 0.0) + m + 1.0), axis=1)
     log_s = special.logsumexp(log_w, axis=1)
@@ -111,8 +112,7 @@ def _block(n, a, x, y, pat, t, m_max):
     served = n > 0
     xs = np.where(served, x, 1.0)[:, None]
     p_ans = np.where(served[:, None], xs / (xs + m + 1.0), 0.0)
-    q = -np.expm1(-t / pat)[:, None]
-    within = np.where(served[:, None], special.betainc(m + 1.0, xs + 1.0, q), 0.0)
+    within = np.where(served[:, None], _within(m, xs, (t / pat)[:, None]), 0.0)
     sl = p_now + np.sum(p_m * p_ans * within, axis=1)
     abandon = np.sum(p_m * (1.0 - p_ans), axis=1)
     wait_mass = np.sum(p_m * p_ans * harmonic, axis=1)
@@ -122,14 +122,30 @@ def _block(n, a, x, y, pat, t, m_max):
     return np.clip(sl, 0.0, 1.0), asa, np.clip(abandon, 0.0, 1.0), np.clip(1.0 - p_now, 0.0, 1.0)
 
 
+def _within(m: np.ndarray, x: np.ndarray, theta_t: np.ndarray) -> np.ndarray:
+    """I_q(m + 1, x + 1) for m = 0, 1, ... with q = 1 - exp(-theta_t), by the recurrence
+    I_q(a + 1, b) = I_q(a, b) - q^a (1 - q)^b / (a B(a, b)) (DLMF 8.17.20): the subtracted
+    terms T_m follow T_m / T_(m-1) = q (x + m + 1) / (m + 1), a running sum of logs, so no
+    incomplete beta function is evaluated per term."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        log_q = np.log(-np.expm1(-theta_t))
+        log_t0 = log_q - (x + 1.0) * theta_t + np.log(x + 1.0)
+        steps = log_q + np.log((x + m[:, 1:] + 1.0) / (m[:, 1:] + 1.0))
+        log_terms = np.concatenate([log_t0, log_t0 + np.cumsum(steps, axis=1)], axis=1)
+        used = np.cumsum(np.exp(log_terms), axis=1)
+    first = -np.expm1(-(x + 1.0) * theta_t)  # I_q(1, x + 1) = 1 - (1 - q)^(x + 1)
+    within = first - np.concatenate([np.zeros((used.shape[0], 1)), used[:, :-1]], axis=1)
+    return np.clip(np.nan_to_num(within, nan=0.0), 0.0, 1.0)
+
+
 def required_agents_a(load, aht_seconds, patience_seconds, *, service_level_target, answer_seconds,
                       asa_target_seconds=None, max_occupancy=None) -> np.ndarray:
     """Smallest integer agent count meeting every target under Erlang A.
 
     Units as in `erlang_a`; targets: `service_level_target` (share of offered contacts
     answered within `answer_seconds`), optional `asa_target_seconds` (mean wait of answered
-    contacts, seconds) and `max_occupancy`. Integer bisection per interval between 0 (fails
-    any target when load > 0) and the Erlang C requirement (raised until it passes).
+    contacts, seconds) and `max_occupancy`. Starts from the Erlang C requirement (raised
+    until it passes), gallops down and bisects: SL rises with agents, occupancy falls.
     """
     a = np.atleast_1d(np.asarray(load, dtype=float))
     shape = a.shape
@@ -162,7 +178,24 @@ def required_agents_a(load, aht_seconds, patience_seconds, *, service_level_targ
         if not bad.any():
             break
         hi[bad] = np.ceil(hi[bad] * 1.5) + 1
-    lo = np.zeros_like(hi)  # fails: no agents answer nobody
+    # Gallop down from the Erlang C count (abandonment usually saves 0-3 agents): try
+    # hi - 1, hi - 2, hi - 4, ... until a count fails, then bisect. n = 0 always fails.
+    lo = np.full_like(hi, -1.0)
+    step = np.ones_like(hi)
+    while True:
+        open_ = lo < 0
+        if not open_.any():
+            break
+        sub = np.flatnonzero(open_)
+        cand = hi[sub] - step[sub]
+        at_zero = cand <= 0
+        lo[sub[at_zero]] = 0.0
+        sub, cand = sub[~at_zero], cand[~at_zero]
+        if sub.size:
+            good = ok(idx[sub], cand)
+            hi[sub[good]] = cand[good]
+            step[sub[good]] *= 2
+            lo[sub[~good]] = cand[~good]
     while True:
         open_ = hi - lo > 1
         if not open_.any():

@@ -143,6 +143,7 @@ def read_requirements(path, config: PlanningConfig) -> pd.DataFrame:
 
 def read_coverage(path, config: PlanningConfig) -> pd.DataFrame:
     """The coverage frame: channel, interval_start, scheduled (staff on duty; may be
-    fractional when agents split time between channels), and required when present."""
+    fractional when agents split time between channels), required and service_level (may
+    be empty where no level is projected) when present."""
     return _frame(path, config, ("channel", "interval_start", "scheduled"),
-                  ("required", "scheduled", "service_level"))
+                  ("required", "scheduled", "service_level"), blank_ok=("service_level",))

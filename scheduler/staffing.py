@@ -13,7 +13,9 @@ frame. Columns (one row per forecast row, in the forecast's order):
 - `backlog`: contacts waiting at the interval end (deferred channels; 0 for queues);
 - `abandon_rate`: share of offered contacts abandoning (Erlang A channels; else 0).
 
-Queue channels (kind = "queue"): Erlang C, or Erlang A when `patience_seconds` is set.
+Queue channels (kind = "queue"): Erlang C, or Erlang A when `patience_seconds` is set;
+every interval with forecast contacts is staffed (the forecast decides when a queue channel
+has contacts; open hours shape the deferred backlog).
 `service_level` is the share of offered contacts answered within `answer_seconds`
 (abandoned contacts count as missed), `asa_seconds` the mean wait of answered contacts,
 `occupancy` the share of agent (slot) time busy.
@@ -175,3 +177,23 @@ def requirements(forecast: pd.DataFrame, config: PlanningConfig, *, staff_to: st
     result["agents"] = result["agents"].astype("int64")
     result["staff"] = result["staff"].astype("int64")
     return result
+
+
+def requirements_summary(req: pd.DataFrame, config: PlanningConfig) -> pd.DataFrame:
+    """One row per channel of a requirements frame: kind, contacts, peak agents and staff,
+    agent-hours and staff-hours (agents x interval hours), volume-weighted service level and
+    ASA (seconds) at `agents`, and the largest backlog (deferred channels; 0 for queues)."""
+    hours = config.interval_minutes / 60
+    rows = []
+    for name, part in req.groupby("channel", sort=False):
+        volume = float(part["volume"].sum())
+        weights = part["volume"].to_numpy() if volume > 0 else None
+        rows.append({
+            "channel": name, "kind": config.channel(name).kind, "contacts": volume,
+            "peak_agents": int(part["agents"].max()), "peak_staff": int(part["staff"].max()),
+            "agent_hours": float(part["agents"].sum() * hours), "staff_hours": float(part["staff"].sum() * hours),
+            "service_level": float(np.average(part["service_level"], weights=weights)),
+            "asa_seconds": float(np.average(np.minimum(part["asa_seconds"], 1e12), weights=weights)),
+            "max_backlog": float(part["backlog"].max()) if "backlog" in part else 0.0,
+        })
+    return pd.DataFrame(rows)

@@ -40,3 +40,19 @@ def test_user_error_exits_2_with_one_line(tmp_path, monkeypatch):
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("error: planning.toml row "), result.stderr
     assert "channel[1].service_level: expected a number in (0.0, 1.0), got 80" in lines[0]
+
+
+def test_atomic_write_leaves_no_partial_file_and_normal_permissions(tmp_path):
+    import os
+
+    from staffcast_common import atomic_path, write_text_atomic
+
+    target = tmp_path / "out.csv"
+    write_text_atomic(target, "a,b\n")
+    umask = os.umask(0)
+    os.umask(umask)
+    assert target.stat().st_mode & 0o777 == 0o666 & ~umask
+    with pytest.raises(RuntimeError), atomic_path(target) as tmp:
+        tmp.write_text("half")
+        raise RuntimeError("crash mid-write")
+    assert target.read_text() == "a,b\n" and sorted(p.name for p in tmp_path.iterdir()) == ["out.csv"]

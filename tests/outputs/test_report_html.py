@@ -120,3 +120,14 @@ def test_table_columns_share_one_format():
     page = render_report(title="t", summary={}, figures={}, tables={"x": frame}, shortfall=[], solver_summary={})
     cells = re.findall(r'<td class="num">([^<]*)</td>', page)
     assert cells == ["3", "0.123", "2.75", "1,234", "1", "12", "0.200", "3.00", "20,000", "2"]
+
+
+def test_small_screenshot_for_docs(tmp_path):
+    chromium()
+    page = write_report(tmp_path / "r.html", title="Docs", summary={"peak staff": 42}, figures={},
+                        tables={}, shortfall=[], solver_summary={})
+    shot = screenshot_report(page, tmp_path / "docs" / "report.png", width=1280, height=900, shrink_to=640)
+    image = Image.open(shot)
+    assert image.size == (640, 450) and image.mode == "P"
+    assert shot.stat().st_size < 60_000
+    assert np.asarray(image.convert("L"), dtype=float).std() > 5

@@ -90,3 +90,22 @@ def test_zero_volume_needs_no_agents():
     idx, _ = _day(days=1)
     res = plan(idx, np.zeros(len(idx)), 300.0, interval_minutes=30, open_minutes=OPEN, response_hours=4)
     assert res.agents.sum() == 0 and res.backlog.sum() == 0 and res.service_level.min() == 1.0
+
+
+@settings(max_examples=40, deadline=None)
+@given(volume=st.lists(st.floats(0.0, 40.0), min_size=48, max_size=48), aht=st.floats(30.0, 1800.0),
+       hours=st.floats(0.5, 10.0), open_from=st.integers(0, 10), open_len=st.integers(4, 14))
+def test_plan_always_meets_every_deadline(volume, aht, hours, open_from, open_len):
+    idx = pd.date_range("2026-12-07", periods=96, freq="30min", tz="Asia/Shanghai")
+    vol = np.tile(np.asarray(volume), 2)
+    window = (open_from * 60, (open_from + open_len) * 60)
+    res = plan(idx, vol, aht, interval_minutes=30, open_minutes=window, response_hours=hours)
+    assert res.service_level.min() >= 1.0 - 1e-9
+    minute = idx.hour * 60 + idx.minute
+    closed = (minute < window[0]) | (minute >= window[1])
+    assert np.all(res.agents[closed] == 0)
+    again = performance(idx, vol, aht, res.agents, interval_minutes=30, open_minutes=window, response_hours=hours)
+    assert np.allclose(again.backlog, res.backlog)
+    # staffed time covers the work done, within one agent-interval of rounding per interval
+    worked = (res.occupancy * res.agents).sum() * 1800
+    assert worked <= vol.sum() * aht + 1e-6

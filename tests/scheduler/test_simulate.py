@@ -6,12 +6,24 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from staffing_testdata import load_planning, make_forecast
 
 from scheduler.erlang import asa_seconds, service_level
 from scheduler.erlang_a import erlang_a
 from scheduler.simulate import simulate_intervals
 from scheduler.simulate_frame import OUTPUT_COLUMNS, simulate_frame
 from scheduler.staffing import requirements
+
+
+@pytest.fixture
+def planning(tmp_path):
+    return load_planning(tmp_path)
+
+
+@pytest.fixture
+def forecast_factory():
+    return make_forecast
+
 
 
 def test_agrees_with_erlang_c_on_a_stationary_day():

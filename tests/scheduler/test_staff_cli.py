@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from staffing_testdata import make_forecast
 from typer.testing import CliRunner
 
 import cli
@@ -13,11 +14,11 @@ runner = CliRunner()
 
 
 @pytest.fixture
-def files(tmp_path, forecast_factory):
+def files(tmp_path):
     config = tmp_path / "planning.toml"
     config.write_text((cli.SAMPLE_DIR / "planning.toml").read_text(encoding="utf-8"), encoding="utf-8")
     forecast = tmp_path / "forecast.csv"
-    write_frame_atomic(forecast_factory(days=1), forecast)
+    write_frame_atomic(make_forecast(days=1), forecast)
     return tmp_path, config, forecast
 
 

@@ -7,10 +7,22 @@ import dataclasses
 import numpy as np
 import pandas as pd
 import pytest
+from staffing_testdata import load_planning, make_forecast
 
 from scheduler.erlang import required_agents
 from scheduler.erlang_a import erlang_a
-from scheduler.staffing import COLUMNS, projected_service_level, requirements
+from scheduler.staffing import COLUMNS, projected_service_level, queue_performance, requirements, requirements_summary
+
+
+@pytest.fixture
+def planning(tmp_path):
+    return load_planning(tmp_path)
+
+
+@pytest.fixture
+def forecast_factory():
+    return make_forecast
+
 
 
 def _single(channel="voice", volume=100.0, aht=180.0, minutes=30):
@@ -121,3 +133,27 @@ def test_projected_service_level_agrees_with_requirements(planning, forecast_fac
     b = projected_service_level(voice, one["interval_start"], one["volume"].to_numpy(), one["aht_seconds"].to_numpy(),
                                 np.array([13.0]), 30)
     assert a == pytest.approx(b)
+
+
+def test_asa_target_and_occupancy_cap_bind(planning):
+    voice = dataclasses.replace(planning.channel("voice"), patience_seconds=None, max_occupancy=None,
+                                asa_seconds=3.0)
+    config = dataclasses.replace(planning, channels=(voice,))
+    row = requirements(_single(), config).iloc[0]
+    assert row.asa_seconds <= 3.0 and row.agents > 14  # the ASA target needs more than the SL target
+    one_less = queue_performance(voice, np.array([100.0]), np.array([180.0]), np.array([row.agents - 1]), 30)
+    assert one_less["asa_seconds"][0] > 3.0
+    capped = dataclasses.replace(voice, asa_seconds=None, max_occupancy=0.6)
+    row = requirements(_single(), dataclasses.replace(planning, channels=(capped,))).iloc[0]
+    assert row.agents == 17 and row.occupancy <= 0.6  # ceil(10 / 0.6)
+
+
+def test_requirements_summary(planning):
+    forecast = make_forecast(days=1)
+    req = requirements(forecast, planning)
+    summary = requirements_summary(req, planning).set_index("channel")
+    voice = req[req["channel"] == "voice"]
+    assert summary.loc["voice", "peak_staff"] == voice["staff"].max()
+    assert summary.loc["voice", "agent_hours"] == pytest.approx(voice["agents"].sum() * 0.5)
+    assert summary.loc["email", "kind"] == "deferred" and summary.loc["email", "max_backlog"] > 0
+    assert summary.loc["voice", "service_level"] >= 0.8

@@ -1,10 +1,11 @@
-"""Shared real inputs for the staffing tests: a planning.toml like the sample's."""
+"""Shared real inputs for the staffing tests: a planning.toml like the sample's and a
+synthetic forecast frame (imported by the test modules; not a conftest, to keep
+tests/scheduler free for other engineers' fixtures)."""
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-import pytest
 
 from scheduler.config import load_config
 
@@ -54,9 +55,9 @@ break_minutes = 60
 """
 
 
-@pytest.fixture
-def planning(tmp_path):
-    path = tmp_path / "planning.toml"
+def load_planning(folder):
+    """Write PLANNING into `folder` and load it with the real config parser."""
+    path = folder / "planning.toml"
     path.write_text(PLANNING, encoding="utf-8")
     return load_config(path)
 
@@ -79,8 +80,3 @@ def make_forecast(days: int = 2, interval_minutes: int = 30, seed: int = 0) -> p
         }))
     return pd.concat(frames, ignore_index=True)
 
-
-@pytest.fixture
-def forecast_factory():
-    """`make_forecast(days=, interval_minutes=, seed=)` as a fixture."""
-    return make_forecast
