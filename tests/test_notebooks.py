@@ -8,7 +8,9 @@ checkout's code. Any cell error fails the test with the cell's traceback.
 from __future__ import annotations
 
 import importlib.util
+import json
 import os
+import sys
 from pathlib import Path
 
 import nbformat
@@ -61,9 +63,21 @@ def test_strip_removes_outputs_and_counts():
     assert (cell.outputs, cell.execution_count, dict(cell.metadata)) == ([], None, {})
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
-def test_notebook_runs_top_to_bottom(path, monkeypatch):
+@pytest.fixture
+def kernel_env(tmp_path, monkeypatch):
+    """A `python3` kernelspec running this interpreter (JUPYTER_PATH wins over any user or
+    system kernelspec of that name), importing this checkout's code."""
+    spec = tmp_path / "kernels" / "python3"
+    spec.mkdir(parents=True)
+    (spec / "kernel.json").write_text(json.dumps({
+        "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+        "display_name": "Python 3 (staffcast tests)", "language": "python"}))
+    monkeypatch.setenv("JUPYTER_PATH", os.pathsep.join(filter(None, [str(tmp_path), os.environ.get("JUPYTER_PATH")])))
     monkeypatch.setenv("PYTHONPATH", os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])))
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_notebook_runs_top_to_bottom(path, kernel_env):
     nb = nbformat.read(path, as_version=4)
     client = NotebookClient(nb, timeout=CELL_TIMEOUT_SECONDS, kernel_name="python3",
                             resources={"metadata": {"path": str(NOTEBOOK_DIR)}})
