@@ -117,8 +117,7 @@ def forecast(
     """Forecast contacts (volume per interval, 80% band) and AHT (seconds) per channel."""
     from rich.console import Console
 
-    from forecast.api import check_horizon, check_models
-    from forecast.api import forecast as run_forecast
+    from forecast.api import check_horizon, check_models, run_forecast
     from staffcast_common import write_frame_atomic
 
     check_horizon(horizon_days)
@@ -126,7 +125,8 @@ def forecast(
     cfg, hist, evs = _load_inputs(history, events, config, fill_zero)
     console = Console(stderr=True)
     with console.status("fitting models and calibrating on backtests..."):
-        frame = run_forecast(hist, evs, horizon_days, model=model)
+        result = run_forecast(hist, evs, horizon_days, model=model)
+    frame = result.frame
     write_frame_atomic(frame, out)
     if plot is not None:
         _plot_channels(hist.frame, frame, evs, plot)
@@ -134,6 +134,13 @@ def forecast(
     for row in daily.itertuples():
         console.print(f"{row.Index}: {row.volume / horizon_days:,.0f} contacts/day over {horizon_days} days "
                       f"(model {row.model})")
+    for row in result.event_effects.itertuples():
+        size = "" if row.size != row.size else f" (size {row.size:,.0f})"
+        effect = (f"{row.peak_uplift:+.0%} at its peak, learned from {row.learned_from} past {row.kind} event(s)"
+                  if row.peak_uplift == row.peak_uplift else
+                  f"no effect applied (model {result.models[row.channel]}, "
+                  f"{row.learned_from} past {row.kind} event(s) on this channel)")
+        console.print(f"{row.name}{size} on {row.channel}: {effect}")
     console.print(f"wrote {len(frame):,} intervals to {out}")
 
 
@@ -365,6 +372,69 @@ def simulate(
     Console().print(table)
     if out is not None:
         Console().print(f"wrote {len(sim):,} rows to {out}")
+
+@app.command()
+@user_errors
+def schedule(
+    requirements: Annotated[Path, typer.Argument(help="Requirements file (CSV or Parquet) written by "
+                                                 "`staffcast staff`; its `staff` column (agents) is the target.")],
+    agents: Annotated[Path, typer.Option("--agents", help="Agents CSV (skills, contract hours, unavailability).")],
+    config: Annotated[Path, typer.Option("--config", help="Planning config (planning.toml).")],
+    out: Annotated[Path, typer.Option("--out", help="Folder for roster.csv and coverage.csv.")],
+    time_limit: Annotated[float | None, typer.Option(
+        "--time-limit", min=0.1, help="Solver wall-clock limit in seconds (overrides [solver] time_limit_seconds).")]
+    = None,
+    workers: Annotated[int | None, typer.Option(
+        "--workers", min=1, max=64, help="CP-SAT search workers (overrides [solver] workers).")] = None,
+    seed: Annotated[int | None, typer.Option(
+        "--seed", min=0, help="CP-SAT random seed (overrides [solver] seed).")] = None,
+) -> None:
+    """Build the week's roster with CP-SAT: who works when, their breaks and channels.
+
+    Writes roster.csv (agent_id, date, shift_start, shift_end, breaks, channels) and
+    coverage.csv (channel, interval_start, required, scheduled, service_level) into --out,
+    and prints the solver status, gaps, the share of open intervals meeting each channel's
+    target, under-covered agent-hours and the shortfall report.
+    """
+    from rich.console import Console
+
+    from scheduler.agents import load_agents
+    from scheduler.config import load_config
+    from scheduler.coverage import coverage_summary
+    from scheduler.demand import read_requirements
+    from scheduler.roster import build_roster
+    from staffcast_common import write_frame_atomic
+
+    console = Console(stderr=True)
+    cfg = load_config(config)
+    team = load_agents(agents, cfg)
+    frame = read_requirements(requirements, cfg)
+    with console.status("building the roster model ...") as status:
+        def progress(objective: float, bound: float | None, seconds: float) -> None:
+            text = f"{seconds:6.1f} s  objective {objective:,.1f}" + ("" if bound is None else f"  bound {bound:,.1f}")
+            status.update(text)
+            if not console.is_terminal:
+                console.print(text)
+
+        result = build_roster(frame, team, cfg, time_limit_seconds=time_limit, workers=workers, seed=seed,
+                              on_solution=progress)
+    out.mkdir(parents=True, exist_ok=True)
+    write_frame_atomic(result.roster, out / "roster.csv")
+    write_frame_atomic(result.coverage, out / "coverage.csv")
+    summary = coverage_summary(result.coverage, cfg)
+    typer.echo(f"status {result.status} after {result.wall_seconds:.1f} s (first roster "
+               f"{result.first_feasible_seconds:.1f} s); objective {result.objective:,.1f}, "
+               f"bound {result.best_bound:,.1f}, gap {result.gap:.1%}; "
+               f"LP lower bound {result.lower_bound:,.1f}, gap to it {result.lower_bound_gap:.1%}")
+    typer.echo(f"{len(result.roster)} shifts for {result.roster['agent_id'].nunique()} of {len(team)} agents")
+    for row in summary.itertuples():
+        typer.echo(f"  {row.channel:<8} {row.share_meeting_target:6.1%} of {row.open_intervals} open intervals "
+                   f"meet the target; under-covered {row.under_agent_hours:,.1f} agent-hours")
+    for line in result.shortfall[:20]:
+        typer.echo(f"  short: {line}")
+    if len(result.shortfall) > 20:
+        typer.echo(f"  ... and {len(result.shortfall) - 20} more short runs")
+    typer.echo(f"wrote {out / 'roster.csv'} and {out / 'coverage.csv'}")
 
 
 def main() -> None:  # pragma: no cover - console entry point

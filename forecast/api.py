@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -10,10 +11,10 @@ import pandas as pd
 from forecast.aht import AhtModel
 from forecast.backtest import choose_models, fold_cutoffs, localize_days, run_backtest
 from forecast.data import History
-from forecast.intervals import POISSON, calibrate
+from forecast.intervals import POISSON, Calibration, calibrate
 from forecast.models import MeanOfWeeks, SeasonalNaiveWeek, VolumeModel, local_clock
 from forecast.profile import DailyProfileModel
-from forecast.waves import WaveModel
+from forecast.waves import PHASES, WaveModel
 from staffcast_common import InputError
 
 # Simplest first: ties in the automatic choice go to the earlier model.
@@ -76,13 +77,36 @@ def future_index(history: History, horizon_days: int, start: pd.Timestamp | None
     return pd.concat(parts, ignore_index=True)
 
 
+@dataclass(frozen=True)
+class ForecastResult:
+    """A forecast and how it was made.
+
+    `frame`: the DESIGN.md forecast frame; `models`: channel -> model used; `calibrations`:
+    channel -> the 80% band's calibration; `event_effects`: one row per event in the horizon
+    and channel it touches: name, kind, size, channel, `peak_uplift` (share of the baseline
+    day, e.g. 0.45 = +45%; NaN when the channel's model is wave-blind or the kind was never
+    seen on that channel) and `learned_from` (past events of that kind on that channel).
+    """
+
+    frame: pd.DataFrame
+    models: Mapping[str, str]
+    calibrations: Mapping[str, Calibration]
+    event_effects: pd.DataFrame
+
+
 def forecast(history: History, events: pd.DataFrame | None, horizon_days: int, *, model: str = "auto",
              start: pd.Timestamp | None = None) -> pd.DataFrame:
     """Forecast frame (DESIGN.md) for every open interval of the next `horizon_days` days.
 
     `model="auto"` picks per channel the model with the lowest backtest WAPE; the 80% band
-    is calibrated on backtest residuals of the model used.
+    is calibrated on backtest residuals of the model used. See `run_forecast` for details.
     """
+    return run_forecast(history, events, horizon_days, model=model, start=start).frame
+
+
+def run_forecast(history: History, events: pd.DataFrame | None, horizon_days: int, *, model: str = "auto",
+                 start: pd.Timestamp | None = None) -> ForecastResult:
+    """`forecast` plus the model used per channel, the band calibration and event effects."""
     horizon_days = check_horizon(horizon_days)
     names = check_models(model, allow_auto=True)
     events = _empty_events(history.timezone) if events is None else events
@@ -104,6 +128,8 @@ def forecast(history: History, events: pd.DataFrame | None, horizon_days: int, *
     index = future_index(history, horizon_days, start)
     out = index.assign(volume=0.0, volume_lo=0.0, volume_hi=0.0, aht_seconds=np.nan, model="")
     fitted: dict[str, VolumeModel] = {}
+    used: dict[str, str] = {}
+    cals: dict[str, Calibration] = {}
     for channel, rows in index.groupby("channel", sort=True):
         name = chosen.get(str(channel), names[-1] if len(names) == 1 else "profile")
         if name not in fitted:
@@ -119,8 +145,31 @@ def forecast(history: History, events: pd.DataFrame | None, horizon_days: int, *
         out.loc[i, "volume_lo"] = np.minimum(lo, volume)
         out.loc[i, "volume_hi"] = np.maximum(hi, volume)
         out.loc[i, "model"] = name
+        used[str(channel)], cals[str(channel)] = name, cal
     out["aht_seconds"] = AhtModel().fit(frame, events, interval_minutes=minutes, timezone=tz).predict(index)
-    return out[FORECAST_COLUMNS]
+    effects = _event_effects(events, index, used, fitted.get("waves"))
+    return ForecastResult(out[FORECAST_COLUMNS], used, cals, effects)
+
+
+def _event_effects(events: pd.DataFrame, index: pd.DataFrame, used: Mapping[str, str],
+                   waves: WaveModel | None) -> pd.DataFrame:
+    rows = []
+    if len(index):
+        first, last = index["interval_start"].min(), index["interval_start"].max()
+        upcoming = events[(events["end"] > first) & (events["start"] <= last)]
+        for ev in upcoming.itertuples():
+            for channel in sorted(used):
+                if channel not in ev.channels and "*" not in ev.channels:
+                    continue
+                uplift = waves.uplifts.get((ev.kind, channel)) if waves is not None and \
+                    used[channel] == "waves" else None
+                peak = np.nan
+                if uplift is not None:
+                    values = [uplift.at(float(ev.size), p, weekend=False) for p in range(len(PHASES))]
+                    peak = max(values, key=abs)
+                rows.append({"name": ev.name, "kind": ev.kind, "size": ev.size, "channel": channel,
+                             "peak_uplift": peak, "learned_from": uplift.events if uplift is not None else 0})
+    return pd.DataFrame(rows, columns=["name", "kind", "size", "channel", "peak_uplift", "learned_from"])
 
 
 def backtest(history: History, events: pd.DataFrame | None, *, folds: int, horizon_days: int,

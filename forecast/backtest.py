@@ -21,6 +21,8 @@ from forecast.models import VolumeModel, event_interval_mask, local_clock
 from staffcast_common import InputError
 
 MIN_TRAIN_DAYS = 14
+CALIBRATION_MIN_DAYS = 14  # inner holdout length: the horizon, at least this, at most 28 days
+CALIBRATION_WINDOWS = 2  # inner holdouts pooled for the 80% band
 TIE_TOLERANCE = 0.01  # models within 1% (relative) of the best WAPE tie; the simplest wins
 
 
@@ -79,17 +81,29 @@ def score(y: np.ndarray, p: np.ndarray, lo: np.ndarray, hi: np.ndarray, events: 
 
 def holdout_calibration(factory: Callable[[], VolumeModel], train: pd.DataFrame, events: pd.DataFrame,
                         horizon_days: int, interval_minutes: int, timezone: str) -> dict[str, Calibration]:
-    """Per-channel calibration from an inner holdout: the last `horizon_days` (7..28) of `train`."""
-    days = int(np.clip(horizon_days, 7, 28))
-    cut = localize_days(local_clock(train["interval_start"]).max().normalize()
-                        + pd.Timedelta(days=1 - days), timezone)
-    inner, held = train[train["interval_start"] < cut], train[train["interval_start"] >= cut]
-    if inner.empty or (local_clock(inner["interval_start"]).max() - local_clock(inner["interval_start"]).min()
-                       < pd.Timedelta(days=MIN_TRAIN_DAYS)):
+    """Per-channel calibration from inner holdouts inside `train`: the last CALIBRATION_WINDOWS
+    windows of `horizon_days` (clipped to CALIBRATION_MIN_DAYS..28 days), each forecast by
+    the model fitted on the data before it; their residuals are pooled."""
+    days = int(np.clip(horizon_days, CALIBRATION_MIN_DAYS, 28))
+    clock = local_clock(train["interval_start"])
+    end = clock.max().normalize() + pd.Timedelta(days=1)
+    actual, predicted, channel = [], [], []
+    for k in range(1, CALIBRATION_WINDOWS + 1):
+        cut, stop = (localize_days(end - pd.Timedelta(days=days * j), timezone) for j in (k, k - 1))
+        inner = train[train["interval_start"] < cut]
+        held = train[(train["interval_start"] >= cut) & (train["interval_start"] < stop)].reset_index(drop=True)
+        span = local_clock(inner["interval_start"]).max() - local_clock(inner["interval_start"]).min() \
+            if len(inner) else pd.Timedelta(0)
+        if held.empty or span < pd.Timedelta(days=MIN_TRAIN_DAYS):
+            break
+        pred = factory().fit(inner, events, interval_minutes=interval_minutes, timezone=timezone).predict(held)
+        actual.append(held["volume"].to_numpy())
+        predicted.append(pred["volume"].to_numpy())
+        channel.append(held["channel"].to_numpy())
+    if not actual:
         return {}
-    pred = factory().fit(inner, events, interval_minutes=interval_minutes, timezone=timezone).predict(held)
-    return {str(ch): calibrate(held["volume"].to_numpy()[rows.index], pred["volume"].to_numpy()[rows.index])
-            for ch, rows in held.reset_index(drop=True).groupby("channel")}
+    actual, predicted, channel = (np.concatenate(x) for x in (actual, predicted, channel))
+    return {str(ch): calibrate(actual[channel == ch], predicted[channel == ch]) for ch in np.unique(channel)}
 
 
 def run_backtest(frame: pd.DataFrame, events: pd.DataFrame, factories: Mapping[str, Callable[[], VolumeModel]], *,
@@ -98,7 +112,7 @@ def run_backtest(frame: pd.DataFrame, events: pd.DataFrame, factories: Mapping[s
                  with_intervals: bool = True) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(metrics frame, predictions frame) of every model over `folds` rolling origins.
 
-    Predictions: channel, interval_start, volume (actual), predicted, model, fold.
+    Predictions: channel, interval_start, volume (actual), predicted, lo, hi (80% band), model, fold.
     `with_intervals=False` skips the inner-holdout calibration (coverage is then that of a
     plain Poisson band) when only point accuracy is needed.
     """
@@ -125,8 +139,12 @@ def run_backtest(frame: pd.DataFrame, events: pd.DataFrame, factories: Mapping[s
                              "test_start": part["interval_start"].min(), "test_end": part["interval_start"].max(),
                              "horizon_days": horizon_days,
                              **score(y, predicted[i], lo, hi, in_event[i], scale.get(str(channel), np.nan))})
+            lo_all, hi_all = np.zeros(len(test)), np.zeros(len(test))
+            for channel, part in test.groupby("channel", sort=True):
+                i = part.index.to_numpy()
+                lo_all[i], hi_all[i] = cals.get(str(channel), POISSON).bounds(predicted[i])
             preds.append(test[["channel", "interval_start", "volume"]].assign(
-                predicted=predicted, model=name, fold=fold))
+                predicted=predicted, lo=lo_all, hi=hi_all, model=name, fold=fold))
             step += 1
             if progress is not None:
                 progress(step, total)

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 from scipy.optimize import least_squares
+from threadpoolctl import threadpool_limits
 
 from forecast.models import local_clock
 from forecast.profile import DailyProfileModel
@@ -90,7 +91,8 @@ def fit_uplift(kind: str, channel: str, points: pd.DataFrame, size_ref: float) -
     log_size = np.log(np.where(np.isfinite(sizes) & (sizes > 0), sizes, size_ref) / size_ref) \
         if np.isfinite(size_ref) else np.zeros(len(u))
     free_b = np.ptp(log_size) > 1e-6 if len(log_size) else False
-    free_w = bool(weekend.any() and (~weekend).any())
+    inside = (phase >= 1) & (phase <= 3)
+    free_w = bool((weekend & inside).any() and (~weekend & inside).any())
     day0 = (phase == 1) & ~weekend
     amp0 = float(np.mean(u[day0])) if day0.any() else float(np.mean(u[phase == 1]))
     amp0 = amp0 if abs(amp0) > 1e-3 else 1e-3
@@ -124,34 +126,55 @@ class WaveModel(DailyProfileModel):
 
     name = "waves"
 
+    def __init__(self, *, backfit: bool = True, **kw) -> None:
+        super().__init__(**kw)
+        self.backfit = backfit
+
     def _excluded_days(self, events: pd.DataFrame, channel: str) -> pd.DatetimeIndex:
-        days = [event_phases(ev)[0] for ev in events.itertuples() if _touches(ev, channel)]
+        days = [span[1] for span in self._spans if _touches(span[0], channel)]
         return pd.DatetimeIndex(sorted(set().union(*days))) if days else pd.DatetimeIndex([])
 
     def fit(self, history, events, *, interval_minutes, timezone):
+        # (event, influenced days, phase per day, first day, last day), computed once.
+        self._spans = [(ev, *event_phases(ev), *_event_span(ev)) for ev in events.itertuples(index=False)]
+        self.uplifts: dict[tuple[str, str], Uplift] = {}
         super().fit(history, events, interval_minutes=interval_minutes, timezone=timezone)
+        self._learn_uplifts(history, events)
+        if self.backfit and self.uplifts:
+            # Second pass: event days re-enter the baseline with their learned effect divided
+            # out, so the level near recent events rests on more days; then learn again.
+            super().fit(history, events, interval_minutes=interval_minutes, timezone=timezone)
+            self._learn_uplifts(history, events)
+        return self
+
+    def _day_adjustment(self, channel: str, days: pd.DatetimeIndex) -> np.ndarray | None:
+        if not self.uplifts:
+            return None
+        return self.day_multiplier(channel, days)
+
+    def _learn_uplifts(self, history, events) -> None:
         totals = {str(ch): s for ch, s in history.assign(
             day=local_clock(history["interval_start"]).dt.normalize().to_numpy()
         ).groupby(["channel", "day"])["volume"].sum().groupby(level=0)}
-        self.uplifts: dict[tuple[str, str], Uplift] = {}
-        for channel, fit in self._fits.items():
-            observed = totals[channel].droplevel(0)
-            for kind, group in events.groupby("kind", sort=True):
-                points = self._points(channel, group, observed, fit)
-                if points.empty or not np.any(points["phase"] == 1):
-                    continue
-                sized = group["size"].to_numpy(dtype=float)
-                sized = sized[np.isfinite(sized) & (sized > 0)]
-                size_ref = float(np.exp(np.mean(np.log(sized)))) if len(sized) else float("nan")
-                self.uplifts[(str(kind), channel)] = fit_uplift(str(kind), channel, points, size_ref)
-        return self
+        uplifts: dict[tuple[str, str], Uplift] = {}
+        with threadpool_limits(limits=1, user_api="blas"):
+            for channel, fit in self._fits.items():
+                observed = totals[channel].droplevel(0)
+                for kind, group in events.groupby("kind", sort=True):
+                    spans = [span for span in self._spans if span[0].kind == kind and _touches(span[0], channel)]
+                    points = self._points(channel, spans, observed, fit)
+                    if points.empty or not np.any(points["phase"] == 1):
+                        continue
+                    sized = group["size"].to_numpy(dtype=float)
+                    sized = sized[np.isfinite(sized) & (sized > 0)]
+                    size_ref = float(np.exp(np.mean(np.log(sized)))) if len(sized) else float("nan")
+                    uplifts[(str(kind), channel)] = fit_uplift(str(kind), channel, points, size_ref)
+        self.uplifts = uplifts
 
-    def _points(self, channel, group, observed: pd.Series, fit) -> pd.DataFrame:
+    def _points(self, channel, spans, observed: pd.Series, fit) -> pd.DataFrame:
+        """Observed uplift of every past day of these events: event, size, phase, weekend, uplift."""
         rows = []
-        for i, ev in enumerate(group.itertuples()):
-            if not _touches(ev, channel):
-                continue
-            days, phase = event_phases(ev)
+        for i, (ev, days, phase, _, _) in enumerate(spans):
             inside = (days >= fit.first_day) & (days <= fit.last_day)
             days, phase = days[inside], phase[inside]
             if not len(days):
@@ -169,21 +192,21 @@ class WaveModel(DailyProfileModel):
 
     def day_multiplier(self, channel: str, days: pd.DatetimeIndex) -> np.ndarray:
         factor = np.ones(len(days))
-        for ev in self.events.itertuples():
+        days = pd.DatetimeIndex(days)
+        for ev, ev_days, phase, _, _ in self._spans:
             uplift = self.uplifts.get((ev.kind, channel))
             if uplift is None or not _touches(ev, channel):
                 continue
-            ev_days, phase = event_phases(ev)
-            pos = pd.DatetimeIndex(days).get_indexer(ev_days)
-            for p, ph, day in zip(pos, phase, ev_days, strict=True):
+            pos = days.get_indexer(ev_days)
+            weekend = np.asarray(ev_days.day_of_week) >= 5
+            for p, ph, we in zip(pos, phase, weekend, strict=True):
                 if p >= 0:
-                    factor[p] *= max(0.0, 1.0 + uplift.at(float(ev.size), int(ph), day.weekday() >= 5))
+                    factor[p] *= max(0.0, 1.0 + uplift.at(float(ev.size), int(ph), bool(we)))
         return factor
 
     def holiday_days(self, channel: str, days: pd.DatetimeIndex) -> np.ndarray:
         mask = np.zeros(len(days), dtype=bool)
-        for ev in self.events.itertuples():
+        for ev, _, _, first, last in self._spans:
             if ev.kind == "holiday" and _touches(ev, channel) and ("holiday", channel) in self.uplifts:
-                first, last = _event_span(ev)
                 mask |= np.asarray((days >= first) & (days <= last))
         return mask

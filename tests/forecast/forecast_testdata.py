@@ -34,12 +34,20 @@ def wave_uplift(size: float, day_in_wave: int, length: int) -> float:
     return peak * RAMP.get(day_in_wave, 1.0)
 
 
-def truth_frame(first: str, days: int, waves: list[tuple[str, int, float]]) -> pd.DataFrame:
-    """Expected contacts per 30-min open interval: channel voice, local times in TZ."""
+REBOUND = 1.3  # the open day after a closed holiday catches up
+
+
+def truth_frame(first: str, days: int, waves: list[tuple[str, int, float]],
+                holidays: tuple[str, ...] = ()) -> pd.DataFrame:
+    """Expected contacts per 30-min open interval: channel voice, local times in TZ; the
+    centre is closed on `holidays` (no rows) and busier by REBOUND the day after."""
     dates = pd.date_range(first, periods=days, freq="D")
+    closed = pd.DatetimeIndex(list(holidays))
     rows = []
     for day in dates:
-        factor = WEEKDAY[day.weekday()]
+        if day in closed:
+            continue
+        factor = WEEKDAY[day.weekday()] * (REBOUND if day - pd.Timedelta(days=1) in closed else 1.0)
         for start, length, size in waves:
             k = (day - pd.Timestamp(start)).days
             if 0 <= k <= length:
@@ -54,11 +62,13 @@ def truth_frame(first: str, days: int, waves: list[tuple[str, int, float]]) -> p
 
 
 def write_case(folder: Path, *, days: int = 182, waves: list[tuple[str, int, float]] | None = None,
-               future: list[tuple[str, int, float]] | None = None, seed: int = 7) -> tuple[History, pd.DataFrame]:
-    """Write history.csv (Poisson draws of the truth) and events.csv; load both back."""
+               future: list[tuple[str, int, float]] | None = None, holidays: tuple[str, ...] = (),
+               seed: int = 7) -> tuple[History, pd.DataFrame]:
+    """Write history.csv (Poisson draws of the truth) and events.csv; load both back.
+    `holidays` (past and future dates) are closed days, listed as holiday events."""
     waves = waves or []
     rng = np.random.default_rng(seed)
-    truth = truth_frame("2025-01-06", days, waves)
+    truth = truth_frame("2025-01-06", days, waves, holidays)
     history = truth.assign(volume=rng.poisson(truth["mean"]).astype(float),
                            aht_seconds=300.0 + 30 * np.sin(np.arange(len(truth))))
     history = history.drop(columns="mean")
@@ -68,6 +78,8 @@ def write_case(folder: Path, *, days: int = 182, waves: list[tuple[str, int, flo
     for i, (start, length, size) in enumerate(waves + (future or [])):
         end = (pd.Timestamp(start) + pd.Timedelta(days=length)).date()
         lines.append(f"Customer {i} onboarding,onboarding,{start},{end},voice,{size:g}")
+    for day in holidays:
+        lines.append(f"Holiday {day},holiday,{day},{(pd.Timestamp(day) + pd.Timedelta(days=1)).date()},*,")
     (folder / "events.csv").write_text("\n".join(lines) + "\n")
     loaded = load_history(folder / "history.csv", TZ, 30)
     return loaded, load_events(folder / "events.csv", TZ, loaded.channels)

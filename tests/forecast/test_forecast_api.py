@@ -6,6 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 from forecast_testdata import OPEN_FROM, OPEN_TO, TZ, write_case
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from forecast.api import MODELS, backtest, forecast
 from forecast.backtest import choose_models, fold_cutoffs, run_backtest
@@ -81,10 +83,12 @@ def test_backtest_folds_never_see_the_future(case):
                                   interval_minutes=30, timezone=TZ)
     cuts = fold_cutoffs(history.frame, 3, 7, TZ)
     assert [c.strftime("%Y-%m-%d %H:%M") for c in cuts] == ["2025-03-24 00:00", "2025-03-31 00:00", "2025-04-07 00:00"]
-    # Two fits per fold (model + inner calibration holdout), each strictly before the cut-off.
-    assert len(_RecordingNaive.seen) == 6
+    # Three fits per fold (model + two inner calibration holdouts), each strictly before the cut-off.
+    assert len(_RecordingNaive.seen) == 9
     for fold, cut in enumerate(cuts):
-        assert all(seen < cut for seen in _RecordingNaive.seen[2 * fold: 2 * fold + 2])
+        seen = _RecordingNaive.seen[3 * fold: 3 * fold + 3]
+        assert seen[0] == cut - pd.Timedelta(minutes=30 + 60 * (24 - OPEN_TO))  # last open interval before it
+        assert seen[2] < seen[1] < seen[0] < cut
         rows = metrics[metrics["fold"] == fold].iloc[0]
         assert rows["train_end"] < cut <= rows["test_start"] and rows["test_end"] < cut + pd.Timedelta(days=7)
         fold_preds = preds[preds["fold"] == fold]
@@ -133,3 +137,15 @@ def test_calibrated_band_covers_about_80_percent():
     coverage = np.mean((fresh >= lo) & (fresh <= hi))
     assert 0.77 <= coverage <= 0.83
     assert 0.003 < cal.phi < 0.012  # lognormal sigma 0.08 -> phi ~ 0.0064
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.floats(0, 500), min_size=12, max_size=80), st.integers(0, 2**16))
+def test_band_is_ordered_and_non_negative_for_any_calibration(volumes, seed):
+    rng = np.random.default_rng(seed)
+    predicted = np.asarray(volumes)
+    actual = rng.poisson(predicted * rng.lognormal(0, 0.2, len(predicted)))
+    cal = calibrate(actual, predicted)
+    lo, hi = cal.bounds(predicted)
+    assert (lo >= 0).all() and (lo <= hi).all()
+    assert cal.z_lo <= cal.z_hi and cal.phi >= 0

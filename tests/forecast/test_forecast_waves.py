@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 from forecast_testdata import TZ, truth_frame, wave_uplift, write_case
 
-from forecast.api import forecast
+from forecast.api import forecast, run_forecast
 from forecast.profile import DailyProfileModel
 from forecast.waves import PHASES, WaveModel
 
@@ -61,3 +61,15 @@ def test_past_waves_do_not_distort_baseline(tmp_path):
     assert abs(waves.baseline_daily("voice", peak)[0] - 1200 * 0.5) / 600 < 0.1
     assert blind.baseline_daily("voice", peak)[0] > waves.baseline_daily("voice", peak)[0]
     assert np.isfinite(waves.uplifts[("onboarding", "voice")].amplitude)
+
+
+def test_run_forecast_reports_the_effect_of_upcoming_events(tmp_path):
+    history, events, _ = _fit(tmp_path)
+    result = run_forecast(history, events, 14, model="waves")
+    effect = result.event_effects.iloc[0]
+    assert (effect["name"], effect["channel"], effect["learned_from"]) == ("Customer 5 onboarding", "voice", 5)
+    truth = wave_uplift(8000.0, 3, 4)
+    assert abs(effect["peak_uplift"] - truth) / truth < 0.15
+    assert dict(result.models) == {"voice": "waves"}
+    blind = run_forecast(history, events, 14, model="profile").event_effects.iloc[0]
+    assert np.isnan(blind["peak_uplift"]) and blind["learned_from"] == 0

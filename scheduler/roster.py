@@ -1,0 +1,252 @@
+"""Weekly named-agent roster with OR-Tools CP-SAT, built top-down in one function.
+
+Model (after OR-Tools' shift_scheduling_sat.py): a boolean per agent and allowed shift
+(day, start, length); breaks and channels are modelled per *skill group* as integer
+counts - how many of the group's agents on shift s take their lunch at position p, how
+many of the group's working agents cover channel c in interval t - which a cheap
+post-pass (`scheduler.realise`) turns into named breaks and channels that reproduce the
+counts exactly (agents of one skill group on the same shift are interchangeable for
+coverage). Hard rules: skills, availability, at most one shift a day, max days a week,
+min rest between shifts (also from last week's ends), contract hours. Coverage is soft
+(convex under-coverage by depth weighted by channel importance, light over-coverage), so
+demand above the staff available never makes the model infeasible.
+
+Determinism: the seed, worker count and time limit go to `solver.parameters`; with more
+than one worker `interleave_search` is switched on, which makes CP-SAT's parallel search
+deterministic for a fixed seed and worker count (a wall-clock limit can still stop two
+runs at different points on a loaded machine; runs that prove optimality always agree).
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from ortools.sat.python import cp_model
+
+from scheduler import roster_rules as rules
+from scheduler.agents import Agent
+from scheduler.config import PlanningConfig
+from scheduler.coverage import coverage_frame
+from scheduler.instance import SCALE, RosterInstance, build_instance
+from scheduler.lower_bound import lp_lower_bound
+from scheduler.realise import Solution, assignments_frame, realise, roster_frame
+from scheduler.roster_cover import add_coverage
+from scheduler.roster_greedy import greedy_solution
+from scheduler.roster_warmstart import warm_start
+from scheduler.shortfall import shortfall_report
+from staffcast_common import InputError
+
+HINT_SHARE = 0.1  # at most this share of the time limit completes each starting roster
+WARM_SHARE = 0.6  # share of the time left after the greedy start for the decomposition
+ProgressCallback = Callable[[float, float | None, float], None]  # objective, bound (None: not yet), seconds
+
+
+@dataclass(frozen=True)
+class RosterResult:
+    """Outcome of `build_roster`.
+
+    `objective`, `best_bound` and `lower_bound` are in objective units (the config's
+    weights: under-coverage per missing agent-interval, cost per currency unit, ...).
+    `gap` = (objective - best_bound) / objective (CP-SAT's own proof); `lower_bound` is the
+    LP relaxation of the same model without the soft rules and `lower_bound_gap` =
+    (objective - lower_bound) / objective (both None when the bound was not asked for).
+    Times in seconds. Frames: `roster` and `coverage` of DESIGN.md; `assignments` (extra:
+    agent_id, interval_start, channel) says which channel each working agent covers per
+    interval. `shortfall`: planner lines.
+    """
+
+    status: str
+    objective: float
+    best_bound: float
+    gap: float
+    wall_seconds: float
+    first_feasible_seconds: float
+    lower_bound: float | None
+    lower_bound_gap: float | None
+    roster: pd.DataFrame
+    assignments: pd.DataFrame
+    coverage: pd.DataFrame
+    shortfall: tuple[str, ...]
+
+
+class _Progress(cp_model.CpSolverSolutionCallback):
+    def __init__(self, on_solution: ProgressCallback | None, started: float) -> None:
+        super().__init__()
+        self.on_solution = on_solution
+        self.started = started
+        self.first: float | None = None
+
+    def report(self, objective: float, bound: float | None) -> None:
+        seconds = time.perf_counter() - self.started
+        if self.first is None:
+            self.first = seconds
+        if self.on_solution is not None:
+            self.on_solution(objective, bound, seconds)
+
+    def on_solution_callback(self) -> None:
+        self.report(self.ObjectiveValue() / SCALE, self.BestObjectiveBound() / SCALE)
+
+
+def _complete(model: cp_model.CpModel, inst: RosterInstance, x, on_shift, cov, start: Solution, seconds: float,
+              seed: int) -> tuple[int, list[int]] | None:
+    """Complete a starting roster into a full solution of `model`: solve a copy with the
+    shifts fixed (breaks, channels, penalty variables free, hinted from `start`).
+    Returns (objective, value of every variable) or None."""
+    fixed = model.clone()
+    for a in range(len(inst.agents)):
+        for s, var in x[a].items():
+            fixed.Add(fixed.get_bool_var_from_proto_index(var.index) == int((a, s) in start.shift_of))
+    values = {**Counter((inst.agent_group[a], s) for a, s in start.shift_of), **start.breaks, **start.cover}
+    for key, var in [*on_shift.items(), *cov.breaks.items(), *cov.cover.items()]:
+        fixed.AddHint(fixed.get_int_var_from_proto_index(var.index), values.get(key, 0))
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = max(seconds, 1.0)
+    solver.parameters.num_workers = 1
+    solver.parameters.random_seed = seed
+    status = solver.Solve(fixed)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None
+    return int(round(solver.ObjectiveValue())), list(solver.response_proto.solution)
+
+
+def _relative_gap(objective: float, bound: float) -> float:
+    return max(0.0, objective - bound) / max(abs(objective), 1e-9) if objective else 0.0
+
+
+def build_roster(requirements: pd.DataFrame, agents: tuple[Agent, ...], config: PlanningConfig, *,
+                 previous_shift_ends: Mapping[str, pd.Timestamp] | None = None,
+                 time_limit_seconds: float | None = None, workers: int | None = None,
+                 seed: int | None = None, on_solution: ProgressCallback | None = None,
+                 lower_bound: bool = True) -> RosterResult:
+    """Roster `agents` for the config's week against the requirements frame's `staff`.
+
+    `previous_shift_ends` maps agent_id to the end (tz-aware) of their last shift of the
+    previous week, for the rest rule across the week boundary. `time_limit_seconds`,
+    `workers` and `seed` override `[solver]`. `on_solution(objective, bound, seconds)` is
+    called on each improving roster. Raises InputError when the hard rules leave no roster.
+    """
+    # ------------------------------------------------------------------ data
+    started = time.perf_counter()
+    inst = build_instance(requirements, agents, config, previous_shift_ends)
+    shifts = inst.shifts
+    weights = config.weights
+    model = cp_model.CpModel()
+
+    # ------------------------------------------------------------------ variables
+    x = [{s: model.NewBoolVar(f"x_{a}_{s}") for s in inst.allowed[a]} for a in range(len(agents))]
+    works = [[sum(var for s, var in x[a].items() if shifts[s].day == d) for d in range(7)]
+             for a in range(len(agents))]
+    members = [[a for a in range(len(agents)) if inst.agent_group[a] == g] for g in range(len(inst.groups))]
+    on_shift = {}  # (g, s) -> agents of group g working shift s
+    for g, group in enumerate(members):
+        for s in range(len(shifts)):
+            chosen = [x[a][s] for a in group if s in x[a]]
+            if chosen:
+                on_shift[g, s] = model.NewIntVar(0, len(chosen), f"n_{g}_{s}")
+                model.Add(on_shift[g, s] == sum(chosen))
+    # breaks per (group, shift, lunch start) and channel counts per (group, channel, interval)
+    cov = add_coverage(model, inst, on_shift, [len(m) for m in members])
+
+    # ------------------------------------------------------------------ hard rules
+    for a, agent in enumerate(agents):
+        for d in range(7):
+            model.AddAtMostOne(var for s, var in x[a].items() if shifts[s].day == d)
+        model.Add(sum(works[a]) <= config.rules.max_days_per_week)
+        minutes = sum(shifts[s].length_minutes * var for s, var in x[a].items())
+        model.AddLinearConstraint(minutes, int(np.ceil(agent.min_hours_week * 60 - 1e-6)),
+                                  int(np.floor(agent.max_hours_week * 60 + 1e-6)))
+        for s, var in x[a].items():
+            for day_conflicts in inst.rest_conflicts[s].values():
+                later = [x[a][s2] for s2 in day_conflicts if s2 in x[a]]
+                if later:
+                    model.Add(var + sum(later) <= 1)
+
+    # ------------------------------------------------------------------ soft rules
+    terms: rules.Terms = list(cov.terms)  # under-coverage (convex), over-coverage, idle
+    start_minutes = [s.start_minute for s in shifts]
+    late = [rules.is_late(s.start_minute, s.length_minutes) for s in shifts]
+    late_counts, weekend_counts = [], []
+    for a in range(len(agents)):
+        terms += rules.days_off_terms(model, works[a], int(round(weights.consecutive_days_off * SCALE)))
+        terms += rules.start_stability_terms(model, x[a], start_minutes, int(round(weights.start_stability * SCALE)))
+        if any(late[s] for s in x[a]):
+            late_counts.append(sum(var for s, var in x[a].items() if late[s]))
+        if any(shifts[s].day in rules.WEEKEND_DAYS for s in x[a]):
+            weekend_counts.append(sum(works[a][d] for d in rules.WEEKEND_DAYS))
+    fair = int(round(weights.fairness * SCALE))
+    terms += rules.fairness_terms(model, late_counts, config.rules.max_days_per_week, fair)
+    terms += rules.fairness_terms(model, weekend_counts, len(rules.WEEKEND_DAYS), fair)
+    for a in range(len(agents)):  # labour cost last
+        terms += rules.labour_cost_terms(x[a], {s: inst.shift_cost(a, s) for s in x[a]})
+
+    # ------------------------------------------------------------------ objective
+    model.Minimize(sum(coef * expr for expr, coef in terms))
+
+    # ------------------------------------------------------------------ starting rosters
+    # greedy roster (feasible at once), then the decomposition (aggregate shift counts,
+    # then agents); each is completed into a full solution of this model, the best hinted
+    limit = float(time_limit_seconds or config.solver.time_limit_seconds)
+    n_workers = int(workers or config.solver.workers)
+    seed = int(config.solver.seed if seed is None else seed)
+    progress = _Progress(on_solution, started)
+    greedy = greedy_solution(inst)
+    best = _complete(model, inst, x, on_shift, cov, greedy, HINT_SHARE * limit, seed)
+    if best is not None:
+        progress.report(best[0] / SCALE, None)
+    left = limit - (time.perf_counter() - started)
+    warm = warm_start(inst, WARM_SHARE * left, seed, greedy)
+    if warm is not None:
+        candidate = _complete(model, inst, x, on_shift, cov, Solution(set(warm.shift_of), warm.breaks, warm.cover),
+                              HINT_SHARE * limit, seed)
+        if candidate is not None and (best is None or candidate[0] < best[0]):
+            best = candidate
+            progress.report(best[0] / SCALE, None)
+    if best is not None:
+        model.proto.solution_hint.vars.extend(range(len(best[1])))
+        model.proto.solution_hint.values.extend(best[1])
+
+    # ------------------------------------------------------------------ solve (polish the best start)
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = max(limit - (time.perf_counter() - started), 1.0)
+    solver.parameters.num_workers = n_workers
+    solver.parameters.random_seed = seed
+    solver.parameters.interleave_search = n_workers > 1
+    status = solver.Solve(model, progress)
+    wall = time.perf_counter() - started
+    if status == cp_model.INFEASIBLE or status == cp_model.MODEL_INVALID:
+        raise InputError("", "no roster satisfies the hard rules (contract hours, rest, max days, "
+                         "availability); relax them or check the agents file")
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        raise InputError("", f"no roster found within {limit:g} s; raise the time limit (--time-limit)")
+
+    # ------------------------------------------------------------------ report
+    solution = Solution(
+        shift_of={(a, s) for a in range(len(agents)) for s, var in x[a].items() if solver.BooleanValue(var)},
+        breaks={k: int(solver.Value(v)) for k, v in cov.breaks.items()},
+        cover={k: int(solver.Value(v)) for k, v in cov.cover.items()},
+    )
+    return _report(inst, solver, status, wall, progress, solution, lower_bound)
+
+
+def _report(inst: RosterInstance, solver: cp_model.CpSolver, status: int, wall: float, progress: _Progress,
+            solution: Solution, with_bound: bool) -> RosterResult:
+    objective = solver.ObjectiveValue() / SCALE
+    bound = solver.BestObjectiveBound() / SCALE
+    lower = lp_lower_bound(inst) if with_bound else None
+    realised = realise(inst, solution)
+    roster = roster_frame(inst, realised)
+    assignments = assignments_frame(inst, realised)
+    coverage = coverage_frame(inst, assignments)
+    return RosterResult(
+        status=solver.StatusName(status), objective=objective, best_bound=bound,
+        gap=_relative_gap(objective, bound), wall_seconds=wall,
+        first_feasible_seconds=progress.first if progress.first is not None else wall,
+        lower_bound=lower, lower_bound_gap=None if lower is None else _relative_gap(objective, lower),
+        roster=roster, assignments=assignments, coverage=coverage,
+        shortfall=tuple(shortfall_report(inst, coverage, realised)),
+    )

@@ -1,0 +1,111 @@
+"""The roster's soft rules, one small helper per rule family.
+
+Each helper adds the variables and constraints it needs to the CP-SAT model and returns
+its penalty terms as `(expression, integer coefficient)` pairs; the model minimises the
+sum of coefficient * expression. Every rule costs zero on an ideal roster, so the
+penalties measure only what departs from the ideal (and a bound that ignores them stays
+comparable to the objective).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from ortools.sat.python import cp_model
+
+Terms = list[tuple[cp_model.LinearExprT, int]]
+
+# A shift ending after 20:00 local (or past midnight) is a late shift for fairness.
+LATE_END_MINUTE = 20 * 60
+WEEKEND_DAYS = (5, 6)
+
+
+def under_coverage_terms(model: cp_model.CpModel, coverage: cp_model.LinearExprT, required: int,
+                         costs: Sequence[int]) -> Terms:
+    """Convex piecewise-linear penalty of the missing agents `max(0, required - coverage)`.
+
+    The missing count is split into unit segments costing `costs[0] <= costs[1] <= ...`
+    (the last cost applies to all deeper segments), so one missing agent in an interval
+    costs less than half of two missing in the same interval; minimisation fills the
+    cheap segments first.
+    """
+    if required <= 0:
+        return []
+    n_unit = min(required, len(costs) - 1)
+    segments = [model.NewBoolVar("") for _ in range(n_unit)]
+    terms: Terms = [(seg, cost) for seg, cost in zip(segments, costs, strict=False)]
+    rest = required - n_unit
+    if rest > 0:
+        deep = model.NewIntVar(0, rest, "")
+        terms.append((deep, costs[-1]))
+        segments.append(deep)
+    model.Add(coverage + sum(segments) >= required)
+    return terms
+
+
+def over_coverage_terms(model: cp_model.CpModel, coverage: cp_model.LinearExprT, required: int,
+                        upper: int, cost: int) -> Terms:
+    """Light linear penalty of agents above the requirement, `max(0, coverage - required)`."""
+    if upper <= required or cost == 0:
+        return []
+    over = model.NewIntVar(0, upper - required, "")
+    model.Add(over >= coverage - required)
+    return [(over, cost)]
+
+
+def labour_cost_terms(shift_vars: dict[int, cp_model.IntVar], costs: dict[int, int]) -> Terms:
+    """Labour cost of the shifts an agent works (integer cost per shift)."""
+    return [(var, costs[s]) for s, var in shift_vars.items() if costs[s]]
+
+
+def days_off_terms(model: cp_model.CpModel, works: Sequence[cp_model.LinearExprT], weight: int) -> Terms:
+    """Penalise each isolated day off (worked the day before and after) inside the week,
+    so days off come in blocks."""
+    if weight == 0:
+        return []
+    terms: Terms = []
+    for d in range(1, len(works) - 1):
+        isolated = model.NewBoolVar("")
+        model.Add(isolated >= works[d - 1] + works[d + 1] - works[d] - 1)
+        terms.append((isolated, weight))
+    return terms
+
+
+def start_stability_terms(model: cp_model.CpModel, shift_vars: dict[int, cp_model.IntVar],
+                          start_of: Sequence[int], weight: int) -> Terms:
+    """Penalise every distinct start time (local clock) beyond the first that an agent's
+    week uses."""
+    if weight == 0 or not shift_vars:
+        return []
+    used: dict[int, cp_model.IntVar] = {}
+    for s, var in shift_vars.items():
+        minute = start_of[s]
+        if minute not in used:
+            used[minute] = model.NewBoolVar("")
+        model.AddImplication(var, used[minute])
+    if len(used) < 2:
+        return []
+    changes = model.NewIntVar(0, len(used) - 1, "")
+    model.Add(changes >= sum(used.values()) - 1)
+    return [(changes, weight)]
+
+
+def fairness_terms(model: cp_model.CpModel, counts: Sequence[cp_model.LinearExprT], upper: int,
+                   weight: int) -> Terms:
+    """Penalise the spread of a per-agent count (late shifts, weekend shifts) beyond one:
+    `max(0, max_a count - min_a count - 1)` over the agents eligible for such shifts."""
+    if weight == 0 or len(counts) < 2 or upper == 0:
+        return []
+    high = model.NewIntVar(0, upper, "")
+    low = model.NewIntVar(0, upper, "")
+    for count in counts:
+        model.Add(high >= count)
+        model.Add(low <= count)
+    excess = model.NewIntVar(0, upper, "")
+    model.Add(excess >= high - low - 1)
+    return [(excess, weight)]
+
+
+def is_late(start_minute: int, length_minutes: int) -> bool:
+    """A shift that ends after LATE_END_MINUTE local time (or past midnight)."""
+    return start_minute + length_minutes > LATE_END_MINUTE
