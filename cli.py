@@ -47,41 +47,117 @@ def user_errors(command):
     return wrapper
 
 
-@app.command()
-@user_errors
-def demo(
-    out: Annotated[Path, typer.Option(help="Folder for every output file.")] = Path("demo-out"),
-) -> None:
-    """Run staffcast on the bundled sample in data/ and summarise it."""
+def _console():
     from rich.console import Console
-    from rich.table import Table
-
-    from forecast.data import load_events, load_history
-    from forecast.summary import history_summary
-    from scheduler.agents import load_agents
-    from scheduler.config import load_config
 
     console = Console()
-    config = load_config(SAMPLE_DIR / "planning.toml")
-    history = load_history(SAMPLE_DIR / "history.parquet", config.timezone,
-                           config.interval_minutes, channels=config.channel_names)
-    events = load_events(SAMPLE_DIR / "events.csv", config.timezone, config.channel_names)
-    agents = load_agents(SAMPLE_DIR / "agents.csv", config)
-    summary = history_summary(history, events)
-    table = Table(title=f"Sample history ({config.timezone}, {config.interval_minutes}-minute "
-                  "intervals)")
+    return console if console.is_terminal else Console(width=130)
+
+
+def _print_history(console, inputs) -> None:
+    from rich.table import Table
+
+    from forecast.summary import history_summary
+
+    cfg = inputs.config
+    table = Table(title=f"History ({cfg.timezone}, {cfg.interval_minutes}-minute intervals)")
     for column in ("channel", "intervals", "span", "volume/day", "peak interval", "peak",
                    "open h/week", "events past/future"):
         table.add_column(column, justify="left" if column in ("channel", "span") else "right")
-    for row in summary.itertuples():
-        table.add_row(row.channel, f"{row.intervals:,}",
-                      f"{row.first:%Y-%m-%d} .. {row.last:%Y-%m-%d}",
+    for row in history_summary(inputs.history, inputs.events).itertuples():
+        table.add_row(row.channel, f"{row.intervals:,}", f"{row.first:%Y-%m-%d} .. {row.last:%Y-%m-%d}",
                       f"{row.volume_per_day:,.0f}", f"{row.peak_interval:%Y-%m-%d %H:%M}",
                       f"{row.peak_volume:,.0f}", f"{row.open_hours_per_week:g}",
                       f"{row.past_events}/{row.future_events}")
     console.print(table)
-    console.print(f"{len(agents)} agents; roster week starts {config.week_start:%a %Y-%m-%d}; "
-                  f"{len(history.closed_dates)} closed days in history.")
+    console.print(f"{len(inputs.agents)} agents; roster week starts {cfg.week_start:%a %Y-%m-%d}; "
+                  f"{len(inputs.history.closed_dates)} closed days in history.")
+
+
+def _plan_and_export(inputs, out: Path, *, folds: int, backtest_days: int, time_limit: float | None,
+                     model: str, staff_to: str) -> None:
+    """Run every stage with a progress bar each, write the outputs, print the summary."""
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+    from rich.table import Table
+
+    import pipeline
+
+    console = _console()
+    _print_history(console, inputs)
+    columns = (TextColumn("{task.fields[stage]:<11}"), BarColumn(), TimeElapsedColumn(),
+               TextColumn("{task.fields[detail]}"))
+    with Progress(*columns, console=console) as bars:
+        tasks = {s: bars.add_task(s, total=None, stage=s, detail="", start=False) for s in pipeline.STAGES}
+
+        def progress(stage: str, done: float, total: float, detail: str) -> None:
+            bars.start_task(tasks[stage])
+            bars.update(tasks[stage], completed=done, total=total or 1, detail=detail)
+
+        plan = pipeline.plan_week(inputs, folds=folds, backtest_days=backtest_days, model=model,
+                                  staff_to=staff_to, time_limit_seconds=time_limit, progress=progress)
+        paths = pipeline.write_outputs(plan, out, progress=progress)
+    table = Table(title=f"Week of {inputs.config.week_start:%a %d %b %Y}", show_header=False)
+    table.add_column("figure")
+    table.add_column("value", justify="right")
+    for label, value in pipeline.headline(plan).items():
+        table.add_row(label, value)
+    console.print(table)
+    shortfall = plan.roster.shortfall
+    if shortfall:
+        console.print(f"Shortfall ({len(shortfall)} stretches; all in report.html):")
+        for line in shortfall[:8]:
+            console.print(f"  {line}")
+    console.print(f"Wrote {len(paths)} outputs to {out}/: " + ", ".join(
+        p.name for p in paths.values()) + f"\nOpen {paths['report']} in a browser.")
+
+
+@app.command()
+@user_errors
+def demo(
+    out: Annotated[Path, typer.Option(help="Folder for every output file.")] = Path("demo-out"),
+    folds: Annotated[int, typer.Option(help="Backtest folds reported in the summary.")] = 3,
+    time_limit: Annotated[float | None, typer.Option(help="Roster solver wall-time limit in seconds "
+                                                      "(default: [solver] in data/planning.toml).")] = None,
+) -> None:
+    """Run the whole weekly pipeline on the bundled sample in data/: backtest, forecast of the
+    roster week, requirements, roster, simulated check, exports and report.html."""
+    import pipeline
+
+    inputs = pipeline.load_inputs(SAMPLE_DIR / "history.parquet", SAMPLE_DIR / "events.csv",
+                                  SAMPLE_DIR / "planning.toml", SAMPLE_DIR / "agents.csv")
+    _plan_and_export(inputs, out, folds=folds, backtest_days=7, time_limit=time_limit, model="auto",
+                     staff_to="volume")
+
+
+@app.command()
+@user_errors
+def run(
+    history: Annotated[Path, typer.Argument(help="History file (CSV or Parquet; interval- or contact-level).")],
+    events: Annotated[Path, typer.Option(exists=True, dir_okay=False, help="Events calendar CSV.")],
+    config: Annotated[Path, typer.Option("--config", "-c", exists=True, dir_okay=False, help="planning.toml.")],
+    agents: Annotated[Path, typer.Option(exists=True, dir_okay=False, help="Agents CSV.")],
+    out: Annotated[Path, typer.Option(help="Folder for every output file.")] = Path("staffcast-out"),
+    fill_zero: Annotated[bool, typer.Option(help="Count missing history intervals in open hours as zero "
+                                            "contacts.")] = False,
+    folds: Annotated[int, typer.Option(help="Backtest folds reported in the summary.")] = 3,
+    backtest_days: Annotated[int, typer.Option(help="Days in each backtest window.")] = 7,
+    model: Annotated[str, typer.Option(help="Forecast model: auto (best backtest WAPE per channel) "
+                                       "or a model name.")] = "auto",
+    staff_to: Annotated[str, typer.Option(help="volume (central forecast) or volume_hi (upper 80% "
+                                          "bound, risk-averse).")] = "volume",
+    time_limit: Annotated[float | None, typer.Option(help="Roster solver wall-time limit in seconds "
+                                                      "(default: [solver] in the config).")] = None,
+) -> None:
+    """The weekly planning routine on your own files in one command: everything `demo` does."""
+    import pipeline
+
+    if staff_to not in ("volume", "volume_hi"):
+        from staffcast_common import InputError
+
+        raise InputError("", f'--staff-to: expected "volume" or "volume_hi", got "{staff_to}"')
+    inputs = pipeline.load_inputs(history, events, config, agents, fill_zero=fill_zero)
+    _plan_and_export(inputs, out, folds=folds, backtest_days=backtest_days, time_limit=time_limit,
+                     model=model, staff_to=staff_to)
 
 
 def _load_inputs(history: Path, events: Path | None, config: Path, fill_zero: bool):
