@@ -87,3 +87,9 @@ def test_notebook_runs_top_to_bottom(path, kernel_env):
         pytest.fail(f"{path.name} failed:\n{err}", pytrace=False)
     errors = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]
     assert errors == []
+    # Every cell that draws shows its figure inline (a broken backend would draw nothing).
+    drawing = [i for i, c in enumerate(nb.cells) if c.cell_type == "code"
+               and any(key in c.source for key in ("plt.show()", "plot_coverage(", "plot_roster_gantt(",
+                                                    "plot_service_heatmap("))]
+    blank = [i for i in drawing if not any("image/png" in o.get("data", {}) for o in nb.cells[i].outputs)]
+    assert drawing and blank == [], f"{path.name}: cells {blank} drew no figure"
