@@ -477,7 +477,7 @@ def schedule(
     from scheduler.agents import load_agents
     from scheduler.config import load_config
     from scheduler.coverage import coverage_summary
-    from scheduler.demand import read_requirements
+    from scheduler.frames import read_requirements
     from scheduler.roster import build_roster
     from staffcast_common import write_frame_atomic
 

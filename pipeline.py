@@ -120,7 +120,8 @@ def plan_week(inputs: Inputs, *, folds: int = 3, backtest_days: int = 7, model: 
     roster = build_roster(needs, inputs.agents, cfg, time_limit_seconds=limit, on_solution=on_solution)
     report("roster", limit, limit, f"{roster.status}, gap {roster.gap:.1%}")
     report("simulation", 0, 1, "")
-    simulation = simulate_frame(roster.coverage, cfg, requirements=needs, replications=replications,
+    open_coverage = roster.coverage.merge(needs[["channel", "interval_start"]], on=["channel", "interval_start"])
+    simulation = simulate_frame(open_coverage, cfg, requirements=needs, replications=replications,
                                 seed=cfg.solver.seed)
     report("simulation", 1, 1, f"{replications} replications")
     return WeekPlan(inputs, metrics, predicted, needs, roster, simulation)

@@ -6,7 +6,8 @@ AHT = profile[weekday, slot] x recent level x event effect, where
   then to the channel mean where a slot has no handled contacts;
 - the recent level is the ratio of the last four weeks' actual to profiled handle time;
 - the event effect is, per event kind and channel, the mean ratio of actual to profiled
-  handle time on past event days (e.g. migrations bring longer calls).
+  handle time on past event days (e.g. migrations bring longer calls); events shorter
+  than a day (outages) act on their own intervals only.
 A channel whose history has no handle times gets NaN (nothing to learn from).
 """
 
@@ -15,9 +16,26 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from forecast.models import day_and_slot, event_days
+from forecast.models import day_and_slot, event_days, local_clock
 
 RECENT_DAYS = 28
+
+
+def event_hits(events: pd.DataFrame, channel: str, stamps: pd.Series) -> dict[str, np.ndarray]:
+    """Per event kind, which `stamps` (tz-aware interval starts) it covers on `channel`:
+    every interval of its days, or for an event shorter than a day (key "kind (hours)")
+    only the intervals inside [start, end)."""
+    hits: dict[str, np.ndarray] = {}
+    day = local_clock(stamps).dt.normalize()
+    for ev in events.itertuples():
+        if channel not in ev.channels and "*" not in ev.channels:
+            continue
+        if ev.end - ev.start < pd.Timedelta(days=1):
+            key, hit = f"{ev.kind} (hours)", ((stamps >= ev.start) & (stamps < ev.end)).to_numpy()
+        else:
+            key, hit = str(ev.kind), day.isin(event_days(events.loc[[ev.Index]], channel)).to_numpy()
+        hits[key] = hits.get(key, np.zeros(len(stamps), dtype=bool)) | hit
+    return hits
 
 
 class AhtModel:
@@ -45,10 +63,9 @@ class AhtModel:
             recent = (day >= day.max() - pd.Timedelta(days=RECENT_DAYS)).to_numpy() & clean
             level = work[recent].sum() / max((vol * expected)[recent].sum(), 1e-9) if recent.any() else 1.0
             effects = {}
-            for kind, group in events.groupby("kind"):
-                hit = day.isin(event_days(group, channel)).to_numpy()
+            for key, hit in event_hits(events, channel, rows["interval_start"]).items():
                 if hit.any():
-                    effects[str(kind)] = work[hit].sum() / max((vol * expected)[hit].sum(), 1e-9)
+                    effects[key] = work[hit].sum() / max((vol * expected)[hit].sum(), 1e-9)
             self._fits[channel] = (profile, float(level), effects)
         return self
 
@@ -72,9 +89,8 @@ class AhtModel:
             profile, level, effects = self._fits[str(channel)]
             day, slot = day_and_slot(rows["interval_start"], self.interval_minutes)
             aht = profile[day.dt.day_of_week.to_numpy(), slot] * level
-            for kind, group in self.events.groupby("kind"):
-                if str(kind) in effects:
-                    hit = day.isin(event_days(group, str(channel))).to_numpy()
-                    aht = np.where(hit, aht * effects[str(kind)], aht)
+            for key, hit in event_hits(self.events, str(channel), rows["interval_start"]).items():
+                if key in effects:
+                    aht = np.where(hit, aht * effects[key], aht)
             out[rows.index] = aht
         return out

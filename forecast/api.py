@@ -14,7 +14,7 @@ from forecast.data import History
 from forecast.intervals import POISSON, Calibration, calibrate
 from forecast.models import MeanOfWeeks, SeasonalNaiveWeek, VolumeModel, local_clock
 from forecast.profile import DailyProfileModel
-from forecast.waves import PHASES, WaveModel
+from forecast.waves import PHASES, WaveModel, effect_key
 from staffcast_common import InputError
 
 # Simplest first: ties in the automatic choice go to the earlier model.
@@ -111,6 +111,7 @@ def run_forecast(history: History, events: pd.DataFrame | None, horizon_days: in
     names = check_models(model, allow_auto=True)
     events = _empty_events(history.timezone) if events is None else events
     frame, tz, minutes = history.frame, history.timezone, history.interval_minutes
+    index = future_index(history, horizon_days, start)
     test_days = min(horizon_days, 28)
     folds = AUTO_FOLDS if len(names) > 1 else 1
     try:
@@ -121,11 +122,10 @@ def run_forecast(history: History, events: pd.DataFrame | None, horizon_days: in
         metrics, preds = run_backtest(frame, events, {n: MODELS[n] for n in names}, folds=folds,
                                       horizon_days=test_days, interval_minutes=minutes, timezone=tz,
                                       with_intervals=False)
-        chosen = choose_models(metrics, list(MODELS))
+        chosen = choose_models(metrics, list(MODELS), prefer=_prefer_event_aware(events, index))
     else:
         preds = None
         chosen = {}
-    index = future_index(history, horizon_days, start)
     out = index.assign(volume=0.0, volume_lo=0.0, volume_hi=0.0, aht_seconds=np.nan, model="")
     fitted: dict[str, VolumeModel] = {}
     used: dict[str, str] = {}
@@ -151,6 +151,18 @@ def run_forecast(history: History, events: pd.DataFrame | None, horizon_days: in
     return ForecastResult(out[FORECAST_COLUMNS], used, cals, effects)
 
 
+def _prefer_event_aware(events: pd.DataFrame, index: pd.DataFrame) -> dict[str, str]:
+    """Channels touched by a non-holiday event inside the horizon -> "waves": on a backtest
+    tie the event-aware model wins there, since the calm backtest windows cannot show what
+    the calendar knows about the coming wave."""
+    if index.empty or events.empty:
+        return {}
+    first, last = index["interval_start"].min(), index["interval_start"].max()
+    upcoming = events[(events["end"] > first) & (events["start"] <= last) & (events["kind"] != "holiday")]
+    touched = {c for channels in upcoming["channels"] for c in channels}
+    return {c: "waves" for c in touched if c in set(index["channel"])}
+
+
 def _event_effects(events: pd.DataFrame, index: pd.DataFrame, used: Mapping[str, str],
                    waves: WaveModel | None) -> pd.DataFrame:
     rows = []
@@ -161,7 +173,7 @@ def _event_effects(events: pd.DataFrame, index: pd.DataFrame, used: Mapping[str,
             for channel in sorted(used):
                 if channel not in ev.channels and "*" not in ev.channels:
                     continue
-                uplift = waves.uplifts.get((ev.kind, channel)) if waves is not None and \
+                uplift = waves.uplifts.get((effect_key(ev), channel)) if waves is not None and \
                     used[channel] == "waves" else None
                 peak = np.nan
                 if uplift is not None:

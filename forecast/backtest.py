@@ -151,9 +151,13 @@ def run_backtest(frame: pd.DataFrame, events: pd.DataFrame, factories: Mapping[s
     return pd.DataFrame(rows), pd.concat(preds, ignore_index=True)
 
 
-def choose_models(metrics: pd.DataFrame, order: list[str]) -> dict[str, str]:
+def choose_models(metrics: pd.DataFrame, order: list[str],
+                  prefer: Mapping[str, str] | None = None) -> dict[str, str]:
     """Per channel, the model with the lowest mean WAPE over folds; models within
-    TIE_TOLERANCE of it tie and the simplest (earliest in `order`) wins."""
+    TIE_TOLERANCE of it tie and the simplest (earliest in `order`) wins, unless `prefer`
+    names a tied model for that channel (e.g. the event-aware model when the horizon
+    holds a known event the backtest windows did not)."""
+    prefer = prefer or {}
     chosen = {}
     mean = metrics.groupby(["channel", "model"])["wape"].mean()
     for channel, part in mean.groupby(level=0):
@@ -161,5 +165,8 @@ def choose_models(metrics: pd.DataFrame, order: list[str]) -> dict[str, str]:
         if part.empty:
             continue
         close = part[part <= part.min() * (1 + TIE_TOLERANCE) + 1e-12].index
+        if prefer.get(str(channel)) in close:
+            chosen[str(channel)] = prefer[str(channel)]
+            continue
         chosen[str(channel)] = min(close, key=lambda m: order.index(m) if m in order else len(order))
     return chosen

@@ -15,6 +15,10 @@ waves never distort the weekday seasonality), is
   (`post0`..`post3`, decay); `h[day0] = 1` fixes the scale;
 - `w` damps (or amplifies) the effect on Saturdays and Sundays.
 
+An event shorter than a day (an outage, a maintenance window) is learned apart, per
+interval: phase `day0` is the uplift of the intervals during it, `day1` of an equally long
+window after it (decay); the days it covers keep their baseline otherwise.
+
 The parameters are fitted by robust non-linear least squares (scipy). A holiday is an
 event like any other: its uplift is negative (closed days count as -100%), the days after
 it learn the rebound, and its days follow the intraday profile of the quietest weekday.
@@ -37,6 +41,7 @@ POST_DAYS = 4
 PHASES = ("pre", "day0", "day1", "hold") + tuple(f"post{k}" for k in range(POST_DAYS))
 # Prior shape (one pseudo-event pulls h towards it): nothing before, flat during, decay after.
 PRIOR_SHAPE = np.array([0.0, 1.0, 1.0, 1.0, 0.4, 0.15, 0.05, 0.0])
+WINDOW = -1  # phase of a day covered by an hours-long event's windows (applied per interval)
 
 
 @dataclass(frozen=True)
@@ -67,13 +72,34 @@ def _event_span(ev) -> tuple[pd.Timestamp, pd.Timestamp]:
     return first, last
 
 
+def is_short(ev) -> bool:
+    """An event shorter than a day (an outage, a maintenance window) acts on its hours."""
+    return ev.end - ev.start < pd.Timedelta(days=1)
+
+
+def effect_key(ev) -> str:
+    """Uplifts are learned per kind, hours-long events apart: "outage (hours)"."""
+    return f"{ev.kind} (hours)" if is_short(ev) else str(ev.kind)
+
+
+def short_windows(ev) -> tuple[tuple[pd.Timestamp, pd.Timestamp], tuple[pd.Timestamp, pd.Timestamp]]:
+    """The two interval windows of an hours-long event: during [start, end) (phase day0)
+    and the decay after it, [end, end + its duration) (phase day1)."""
+    return (ev.start, ev.end), (ev.end, ev.end + (ev.end - ev.start))
+
+
 def event_phases(ev) -> tuple[pd.DatetimeIndex, np.ndarray]:
-    """Days an event influences and the phase index (into PHASES) of each."""
+    """Days an event influences and the phase index (into PHASES) of each; the days an
+    hours-long event's windows cover get WINDOW (their effect is applied per interval)."""
     first, last = _event_span(ev)
+    if is_short(ev):
+        last = (local_clock(pd.Series([short_windows(ev)[1][1]])).iloc[0] - pd.Timedelta(microseconds=1)).normalize()
     days = pd.date_range(first - pd.Timedelta(days=PRE_DAYS), last + pd.Timedelta(days=POST_DAYS), freq="D")
     offset = np.asarray((days - first).days)
     after = np.asarray((days - last).days)
     phase = np.where(offset < 0, 0, np.where(offset == 0, 1, np.where(offset == 1, 2, 3)))
+    if is_short(ev):
+        phase = np.where(offset >= 0, WINDOW, phase)
     phase = np.where(after > 0, 3 + after, phase)
     return days, phase
 
@@ -97,6 +123,8 @@ def fit_uplift(kind: str, channel: str, points: pd.DataFrame, size_ref: float) -
     amp0 = float(np.mean(u[day0])) if day0.any() else float(np.mean(u[phase == 1]))
     amp0 = amp0 if abs(amp0) > 1e-3 else 1e-3
     h0 = PRIOR_SHAPE.copy()
+    if kind.endswith("(hours)"):
+        h0[2] = PRIOR_SHAPE[4]  # the window after an hours-long event decays like a day after
     present = np.array([np.any(phase == p) for p in range(len(PHASES))])
 
     def unpack(x):
@@ -108,7 +136,7 @@ def fit_uplift(kind: str, channel: str, points: pd.DataFrame, size_ref: float) -
     def residuals(x):
         amp, b, w, h = unpack(x)
         pred = amp * np.exp(b * log_size) * h[phase] * np.where(weekend, w, 1.0)
-        prior = amp * (h - PRIOR_SHAPE)[present & (np.arange(len(PHASES)) != 1)]
+        prior = amp * (h - h0)[present & (np.arange(len(PHASES)) != 1)]
         return np.concatenate([pred - u, prior])
 
     x0 = np.concatenate([[amp0, 0.0, 1.0], h0[present & (np.arange(len(PHASES)) != 1)]])
@@ -143,33 +171,52 @@ class WaveModel(DailyProfileModel):
         if self.backfit and self.uplifts:
             # Second pass: event days re-enter the baseline with their learned effect divided
             # out, so the level near recent events rests on more days; then learn again.
-            super().fit(history, events, interval_minutes=interval_minutes, timezone=timezone)
+            self._refit = True
+            try:
+                super().fit(history, events, interval_minutes=interval_minutes, timezone=timezone)
+            finally:
+                self._refit = False
             self._learn_uplifts(history, events)
         return self
 
     def _day_adjustment(self, channel: str, days: pd.DatetimeIndex) -> np.ndarray | None:
         if not self.uplifts:
             return None
-        return self.day_multiplier(channel, days)
+        return self.day_multiplier(channel, days, for_fit=True)
 
     def _learn_uplifts(self, history, events) -> None:
         totals = {str(ch): s for ch, s in history.assign(
             day=local_clock(history["interval_start"]).dt.normalize().to_numpy()
         ).groupby(["channel", "day"])["volume"].sum().groupby(level=0)}
+        self._volumes = {str(ch): pd.Series(rows["volume"].to_numpy(dtype=float), index=rows["interval_start"])
+                         for ch, rows in history.groupby("channel")}
         uplifts: dict[tuple[str, str], Uplift] = {}
+        keys = sorted({effect_key(span[0]) for span in self._spans})
         with threadpool_limits(limits=1, user_api="blas"):
             for channel, fit in self._fits.items():
                 observed = totals[channel].droplevel(0)
-                for kind, group in events.groupby("kind", sort=True):
-                    spans = [span for span in self._spans if span[0].kind == kind and _touches(span[0], channel)]
+                for key in keys:
+                    spans = [span for span in self._spans if effect_key(span[0]) == key and _touches(span[0], channel)]
                     points = self._points(channel, spans, observed, fit)
                     if points.empty or not np.any(points["phase"] == 1):
                         continue
-                    sized = group["size"].to_numpy(dtype=float)
+                    sized = np.array([span[0].size for span in self._spans if effect_key(span[0]) == key], dtype=float)
                     sized = sized[np.isfinite(sized) & (sized > 0)]
                     size_ref = float(np.exp(np.mean(np.log(sized)))) if len(sized) else float("nan")
-                    uplifts[(str(kind), channel)] = fit_uplift(str(kind), channel, points, size_ref)
+                    uplifts[(key, channel)] = fit_uplift(key, channel, points, size_ref)
         self.uplifts = uplifts
+
+    def _window_uplift(self, channel: str, start: pd.Timestamp, stop: pd.Timestamp) -> float:
+        """Observed uplift share of the intervals in [start, stop) over their baseline (NaN
+        when the window is not fully inside the history or has no open intervals)."""
+        volumes = self._volumes[channel]
+        if len(volumes) == 0 or start < volumes.index[0] or stop > volumes.index[-1]:
+            return float("nan")
+        inside = volumes[(volumes.index >= start) & (volumes.index < stop)]
+        if inside.empty:
+            return float("nan")
+        base = self.predict_baseline(channel, pd.Series(inside.index))
+        return float(inside.sum() / base.sum() - 1.0) if base.sum() > 0 else float("nan")
 
     def _points(self, channel, spans, observed: pd.Series, fit) -> pd.DataFrame:
         """Observed uplift of every past day of these events: event, size, phase, weekend, uplift."""
@@ -184,25 +231,53 @@ class WaveModel(DailyProfileModel):
                 closed = np.isnan(actual) & np.isin(days.day_of_week, fit.weekdays)
                 actual = np.where(closed, 0.0, actual)
             base = self.baseline_daily(channel, days)
-            ok = np.isfinite(actual) & (base > 0)
+            ok = np.isfinite(actual) & (base > 0) & (phase != WINDOW)
             rows.append(pd.DataFrame({"event": i, "size": ev.size, "phase": phase[ok],
                                       "weekend": days.day_of_week[ok] >= 5,
                                       "uplift": actual[ok] / base[ok] - 1.0}))
+            if is_short(ev):
+                weekend = local_clock(pd.Series([ev.start])).iloc[0].day_of_week >= 5
+                for ph, (lo, hi) in zip((1, 2), short_windows(ev), strict=True):
+                    share = self._window_uplift(channel, lo, hi)
+                    if np.isfinite(share):
+                        rows.append(pd.DataFrame({"event": [i], "size": [ev.size], "phase": [ph],
+                                                  "weekend": [weekend], "uplift": [share]}))
         return pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(columns=["phase"])
 
-    def day_multiplier(self, channel: str, days: pd.DatetimeIndex) -> np.ndarray:
+    def day_multiplier(self, channel: str, days: pd.DatetimeIndex, *, for_fit: bool = False) -> np.ndarray:
+        """Product of the learned day-level effects of every event on each day; days under
+        an hours-long event's windows get 1 (NaN with `for_fit`: they stay out of the baseline)."""
         factor = np.ones(len(days))
         days = pd.DatetimeIndex(days)
         for ev, ev_days, phase, _, _ in self._spans:
-            uplift = self.uplifts.get((ev.kind, channel))
+            uplift = self.uplifts.get((effect_key(ev), channel))
             if uplift is None or not _touches(ev, channel):
                 continue
             pos = days.get_indexer(ev_days)
             weekend = np.asarray(ev_days.day_of_week) >= 5
             for p, ph, we in zip(pos, phase, weekend, strict=True):
-                if p >= 0:
+                if p >= 0 and ph == WINDOW:
+                    factor[p] *= np.nan if for_fit else 1.0
+                elif p >= 0:
                     factor[p] *= max(0.0, 1.0 + uplift.at(float(ev.size), int(ph), bool(we)))
         return factor
+
+    def predict(self, index: pd.DataFrame) -> pd.DataFrame:
+        out = super().predict(index)
+        stamps = out["interval_start"]
+        for ev, *_ in self._spans:
+            if not is_short(ev):
+                continue
+            weekend = local_clock(pd.Series([ev.start])).iloc[0].day_of_week >= 5
+            for channel in out["channel"].unique():
+                uplift = self.uplifts.get((effect_key(ev), str(channel)))
+                if uplift is None or not _touches(ev, str(channel)):
+                    continue
+                for ph, (lo, hi) in zip((1, 2), short_windows(ev), strict=True):
+                    hit = ((out["channel"] == channel) & (stamps >= lo) & (stamps < hi)).to_numpy()
+                    factor = max(0.0, 1.0 + uplift.at(float(ev.size), ph, weekend))
+                    out.loc[hit, "volume"] = out.loc[hit, "volume"] * factor
+        return out
 
     def holiday_days(self, channel: str, days: pd.DatetimeIndex) -> np.ndarray:
         mask = np.zeros(len(days), dtype=bool)

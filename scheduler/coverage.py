@@ -67,7 +67,7 @@ def coverage_summary(coverage: pd.DataFrame, config) -> pd.DataFrame:
         minutes = np.asarray(stamps.hour * 60 + stamps.minute)
         in_week = np.asarray([d in set(config.week_dates) for d in stamps.date])
         open_ = np.array([channel.is_open_at(int(m)) for m in minutes], dtype=bool) & in_week
-        met = (part["scheduled"] >= part["required"]).to_numpy()
+        met = (part["scheduled"] >= part["required"]).to_numpy().copy()
         if channel.kind == "queue" and channel.service_level is not None:
             level = part["service_level"].to_numpy(dtype=float)
             met &= np.isnan(level) | (level >= channel.service_level - 1e-9)

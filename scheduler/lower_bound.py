@@ -2,7 +2,8 @@
 
 Same data and integer coefficients as the CP-SAT model (`scheduler.instance`), with
 every integrality dropped and the soft rules (days off, start stability, fairness; all
->= 0) left out, solved by GLOP. Any roster must pay at least this much coverage penalty
+>= 0) left out, solved by HiGHS (through OR-Tools' linear solver wrapper; several times faster than
+GLOP on this degenerate covering LP). Any roster must pay at least this much coverage penalty
 plus labour cost, so `(objective - bound) / objective` bounds how far from optimal a
 roster can be.
 """
@@ -16,7 +17,8 @@ from scheduler.instance import SCALE, RosterInstance
 
 def lp_lower_bound(inst: RosterInstance) -> float:
     """LP relaxation value of the covering model, in objective units (config weights)."""
-    solver = pywraplp.Solver.CreateSolver("GLOP")
+    solver = pywraplp.Solver.CreateSolver("HIGHS_LP")
+    solver.SuppressOutput()
     shifts, n_t = inst.shifts, inst.horizon.n_intervals
     inf = solver.infinity()
     objective = solver.Objective()
@@ -94,5 +96,5 @@ def lp_lower_bound(inst: RosterInstance) -> float:
     objective.SetMinimization()
     status = solver.Solve()
     if status != pywraplp.Solver.OPTIMAL:
-        raise RuntimeError(f"the LP relaxation did not solve (GLOP status {status})")
+        raise RuntimeError(f"the LP relaxation did not solve (status {status})")
     return objective.Value() / SCALE

@@ -11,10 +11,19 @@ min rest between shifts (also from last week's ends), contract hours. Coverage i
 (convex under-coverage by depth weighted by channel importance, light over-coverage), so
 demand above the staff available never makes the model infeasible.
 
-Determinism: the seed, worker count and time limit go to `solver.parameters`; with more
-than one worker `interleave_search` is switched on, which makes CP-SAT's parallel search
-deterministic for a fixed seed and worker count (a wall-clock limit can still stop two
-runs at different points on a loaded machine; runs that prove optimality always agree).
+Search (the direct model alone finds poor rosters slowly beyond a few dozen agents, so
+it is decomposed): a greedy roster (`roster_greedy`), then aggregate shift counts per
+skill group and agents matched to them (`roster_warmstart`), each completed into a full
+solution of this model; the better one is polished by a deterministic LNS (`cpsat_lns`:
+one day pair or one chunk of agents freed at a time) and handed as a complete hint to a
+last CP-SAT run on the whole model, which reports the status and the proven bound.
+
+Determinism: the seed goes to every `solver.parameters.random_seed`; the LNS and the
+stages run one worker per sub-model with deterministic-time limits; the last run uses
+`workers` with `interleave_search` (CP-SAT's deterministic parallel mode). Results
+repeat for a fixed seed, worker count and time limit except where the wall-clock limit
+cuts the LNS after a different number of rounds on a loaded machine; runs that prove
+optimality always agree.
 """
 
 from __future__ import annotations
@@ -32,6 +41,8 @@ from scheduler import roster_rules as rules
 from scheduler.agents import Agent
 from scheduler.config import PlanningConfig
 from scheduler.coverage import coverage_frame
+from scheduler.cpsat_hint import complete_solution, set_hint
+from scheduler.cpsat_lns import lns
 from scheduler.instance import SCALE, RosterInstance, build_instance
 from scheduler.lower_bound import lp_lower_bound
 from scheduler.realise import Solution, assignments_frame, realise, roster_frame
@@ -42,7 +53,8 @@ from scheduler.shortfall import shortfall_report
 from staffcast_common import InputError
 
 HINT_SHARE = 0.1  # at most this share of the time limit completes each starting roster
-WARM_SHARE = 0.6  # share of the time left after the greedy start for the decomposition
+WARM_SHARE = 0.75  # share of the time left after the greedy start for the decomposition
+FINAL_SHARE = 0.1  # share of the time limit for the last whole-model CP-SAT run
 ProgressCallback = Callable[[float, float | None, float], None]  # objective, bound (None: not yet), seconds
 
 
@@ -94,24 +106,12 @@ class _Progress(cp_model.CpSolverSolutionCallback):
 
 def _complete(model: cp_model.CpModel, inst: RosterInstance, x, on_shift, cov, start: Solution, seconds: float,
               seed: int) -> tuple[int, list[int]] | None:
-    """Complete a starting roster into a full solution of `model`: solve a copy with the
-    shifts fixed (breaks, channels, penalty variables free, hinted from `start`).
-    Returns (objective, value of every variable) or None."""
-    fixed = model.clone()
-    for a in range(len(inst.agents)):
-        for s, var in x[a].items():
-            fixed.Add(fixed.get_bool_var_from_proto_index(var.index) == int((a, s) in start.shift_of))
+    """Complete a starting roster into a full solution of `model`: its shifts fixed,
+    breaks and channel counts hinted, everything else solved for."""
+    fixed = [(var, int((a, s) in start.shift_of)) for a in range(len(inst.agents)) for s, var in x[a].items()]
     values = {**Counter((inst.agent_group[a], s) for a, s in start.shift_of), **start.breaks, **start.cover}
-    for key, var in [*on_shift.items(), *cov.breaks.items(), *cov.cover.items()]:
-        fixed.AddHint(fixed.get_int_var_from_proto_index(var.index), values.get(key, 0))
-    solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = max(seconds, 1.0)
-    solver.parameters.num_workers = 1
-    solver.parameters.random_seed = seed
-    status = solver.Solve(fixed)
-    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return None
-    return int(round(solver.ObjectiveValue())), list(solver.response_proto.solution)
+    hinted = [(var, values.get(key, 0)) for key, var in [*on_shift.items(), *cov.breaks.items(), *cov.cover.items()]]
+    return complete_solution(model, fixed, hinted, seconds, seed)
 
 
 def _relative_gap(objective: float, bound: float) -> float:
@@ -189,54 +189,70 @@ def build_roster(requirements: pd.DataFrame, agents: tuple[Agent, ...], config: 
 
     # ------------------------------------------------------------------ starting rosters
     # greedy roster (feasible at once), then the decomposition (aggregate shift counts,
-    # then agents); each is completed into a full solution of this model, the best hinted
+    # then agents); each is completed into a full solution of this model, the best kept
     limit = float(time_limit_seconds or config.solver.time_limit_seconds)
     n_workers = int(workers or config.solver.workers)
     seed = int(config.solver.seed if seed is None else seed)
     progress = _Progress(on_solution, started)
+    elapsed = lambda: time.perf_counter() - started  # noqa: E731
     greedy = greedy_solution(inst)
     best = _complete(model, inst, x, on_shift, cov, greedy, HINT_SHARE * limit, seed)
     if best is not None:
         progress.report(best[0] / SCALE, None)
-    left = limit - (time.perf_counter() - started)
-    warm = warm_start(inst, WARM_SHARE * left, seed, greedy)
+    warm = warm_start(inst, WARM_SHARE * (limit - elapsed()), seed, greedy)
     if warm is not None:
         candidate = _complete(model, inst, x, on_shift, cov, Solution(set(warm.shift_of), warm.breaks, warm.cover),
                               HINT_SHARE * limit, seed)
         if candidate is not None and (best is None or candidate[0] < best[0]):
             best = candidate
             progress.report(best[0] / SCALE, None)
-    if best is not None:
-        model.proto.solution_hint.vars.extend(range(len(best[1])))
-        model.proto.solution_hint.values.extend(best[1])
 
-    # ------------------------------------------------------------------ solve (polish the best start)
+    # ------------------------------------------------------------------ solve
+    # polish by LNS over days and agent chunks (deterministic, one worker per sub-model),
+    # then a last CP-SAT run on the whole model for the status and the proven bound
+    final = max(FINAL_SHARE * limit, 1.0)
+    if best is not None:
+        decisions = [var for a in range(len(agents)) for var in x[a].values()]
+        owner = [a for a in range(len(agents)) for _ in x[a]]
+        chunk = max(4, len(agents) // 15)  # chunks of agents of the same or related skill groups
+        order = sorted(np.random.default_rng(seed).permutation(len(agents)), key=lambda a: inst.agent_group[a])
+        near = [[i for i, a in enumerate(owner) if a in set(order[k:k + chunk])] for k in range(0, len(agents), chunk)]
+        best = lns(model, decisions, near, best, limit - elapsed() - final, seed, round_dtime=0.5,
+                   on_improve=lambda objective: progress.report(objective / SCALE, None))
+        set_hint(model, best[1])
     solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = max(limit - (time.perf_counter() - started), 1.0)
+    solver.parameters.max_time_in_seconds = max(limit - elapsed(), 1.0)
     solver.parameters.num_workers = n_workers
     solver.parameters.random_seed = seed
     solver.parameters.interleave_search = n_workers > 1
     status = solver.Solve(model, progress)
-    wall = time.perf_counter() - started
+    wall = elapsed()
     if status == cp_model.INFEASIBLE or status == cp_model.MODEL_INVALID:
         raise InputError("", "no roster satisfies the hard rules (contract hours, rest, max days, "
                          "availability); relax them or check the agents file")
-    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        best = int(round(solver.ObjectiveValue())), list(solver.response_proto.solution)
+    elif best is None:
         raise InputError("", f"no roster found within {limit:g} s; raise the time limit (--time-limit)")
+    else:  # the last run ran out of time before loading the hint: the polished start stands
+        status = cp_model.FEASIBLE
 
     # ------------------------------------------------------------------ report
+    objective, values = best
     solution = Solution(
-        shift_of={(a, s) for a in range(len(agents)) for s, var in x[a].items() if solver.BooleanValue(var)},
-        breaks={k: int(solver.Value(v)) for k, v in cov.breaks.items()},
-        cover={k: int(solver.Value(v)) for k, v in cov.cover.items()},
+        shift_of={(a, s) for a in range(len(agents)) for s, var in x[a].items() if values[var.index]},
+        breaks={k: values[v.index] for k, v in cov.breaks.items()},
+        cover={k: values[v.index] for k, v in cov.cover.items()},
     )
-    return _report(inst, solver, status, wall, progress, solution, lower_bound)
+    return _report(inst, solver, status, objective, wall, progress, solution, lower_bound)
 
 
-def _report(inst: RosterInstance, solver: cp_model.CpSolver, status: int, wall: float, progress: _Progress,
-            solution: Solution, with_bound: bool) -> RosterResult:
-    objective = solver.ObjectiveValue() / SCALE
-    bound = solver.BestObjectiveBound() / SCALE
+def _report(inst: RosterInstance, solver: cp_model.CpSolver, status: int, objective: int, wall: float,
+            progress: _Progress, solution: Solution, with_bound: bool) -> RosterResult:
+    bound = solver.BestObjectiveBound()
+    # every objective term is >= 0, so 0 is a valid bound when the last run proved none
+    bound = min(bound, objective) / SCALE if np.isfinite(bound) and bound > 0 else 0.0
+    objective = objective / SCALE
     lower = lp_lower_bound(inst) if with_bound else None
     realised = realise(inst, solution)
     roster = roster_frame(inst, realised)

@@ -19,11 +19,13 @@ from dataclasses import dataclass
 import numpy as np
 from ortools.sat.python import cp_model
 
+from scheduler.cpsat_hint import complete_solution
+from scheduler.cpsat_lns import lns
 from scheduler.instance import SCALE, RosterInstance
 from scheduler.realise import Solution
 from scheduler.roster_cover import add_coverage
 
-STAGE1_GAP = 0.002  # stage 1 stops within 0.2% of its own bound
+SHORT_WEIGHT = 10  # stage 2: a shift short of the stage-1 count costs this many extra ones
 
 
 @dataclass(frozen=True)
@@ -84,29 +86,33 @@ def aggregate_counts(inst: RosterInstance, seconds: float, seed: int, hint: Solu
         cost_terms.append((v, int(round(per_shift))))
     model.Minimize(sum(c * e for e, c in cov.terms) + sum(c * v for v, c in cost_terms))
     counts = Counter((inst.agent_group[a], s) for a, s in hint.shift_of)
-    for key, var in on_shift.items():
-        model.AddHint(var, counts.get(key, 0))
-    for key, var in [*cov.breaks.items(), *cov.cover.items()]:
-        model.AddHint(var, {**hint.breaks, **hint.cover}.get(key, 0))
-    solver = _solver(seconds, 1, seed)  # one LP-guided worker finds covering optima fastest
-    solver.parameters.linearization_level = 2
-    solver.parameters.relative_gap_limit = STAGE1_GAP
-    status = solver.Solve(model)
-    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+    started = time.perf_counter()
+    start = complete_solution(model, [(var, counts.get(key, 0)) for key, var in on_shift.items()],
+                              [(var, {**hint.breaks, **hint.cover}.get(key, 0))
+                               for key, var in [*cov.breaks.items(), *cov.cover.items()]], seconds, seed)
+    if start is None:
         return None
-    value = lambda d: {k: int(solver.Value(v)) for k, v in d.items()}  # noqa: E731
-    return value(on_shift), value(cov.breaks), value(cov.cover), int(solver.ObjectiveValue())
+    keys = list(on_shift)
+    decisions = [on_shift[k] for k in keys]
+    near = [[i for i, (g, s) in enumerate(keys) if shifts[s].day in (d, (d + 1) % 7)] for d in range(7)]
+    near += [[i for i, (g, _s) in enumerate(keys) if g == group] for group in range(len(members))]
+    objective, values = lns(model, decisions, near, start, seconds - (time.perf_counter() - started), seed,
+                            round_dtime=1.0)
+    value = lambda d: {k: values[v.index] for k, v in d.items()}  # noqa: E731
+    return value(on_shift), value(cov.breaks), value(cov.cover), objective
 
 
 def assign_agents(inst: RosterInstance, counts: dict[tuple[int, int], int], seconds: float, seed: int,
                   hint: Solution) -> set[tuple[int, int]]:
     """Stage 2: each group's agents take weeks that meet the counts as closely as the
-    per-agent rules allow (missing or extra shifts cost their length); the `hint` roster
+    per-agent rules allow (missing shifts cost SHORT_WEIGHT times their length, extra ones
+    their length); the `hint` roster
     is the feasible start, and stays for a group whose model finds nothing better."""
     shifts, rules = inst.shifts, inst.config.rules
     chosen: set[tuple[int, int]] = set()
     groups = range(len(inst.groups))
     for g in groups:
+        group_started = time.perf_counter()
         group = [a for a in range(len(inst.agents)) if inst.agent_group[a] == g]
         model = cp_model.CpModel()
         x = {a: {s: model.NewBoolVar("") for s in inst.allowed[a]} for a in group}
@@ -128,27 +134,70 @@ def assign_agents(inst: RosterInstance, counts: dict[tuple[int, int], int], seco
             if not taken:
                 continue
             target = counts.get((g, s), 0)
-            dev = model.NewIntVar(0, max(len(taken), target), "")
-            model.Add(dev >= sum(taken) - target)
-            model.Add(dev >= target - sum(taken))
-            penalty.append(dev * shifts[s].length_minutes)
+            short = model.NewIntVar(0, target, "")
+            extra = model.NewIntVar(0, len(taken), "")
+            model.Add(sum(taken) - target == extra - short)
+            # a missing shift leaves its hours under-covered, an extra one only over-covers
+            penalty.append((SHORT_WEIGHT * short + extra) * shifts[s].length_minutes)
         model.Minimize(sum(penalty))
-        for a in group:
-            for s, v in x[a].items():
-                model.AddHint(v, (a, s) in hint.shift_of)
-        solver = _solver(seconds / len(groups), 1, seed)
-        status = solver.Solve(model)
-        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        start_pairs = _match_counts(inst, group, counts, g, hint)
+        fixed = [(v, int((a, s) in start_pairs)) for a in group for s, v in x[a].items()]
+        start = complete_solution(model, fixed, [], seconds / len(groups), seed)
+        if start is None:
             chosen |= {(a, s) for a, s in hint.shift_of if inst.agent_group[a] == g}
             continue
-        chosen |= {(a, s) for a in group for s, v in x[a].items() if solver.BooleanValue(v)}
+        decisions = [v for a in group for v in x[a].values()]
+        owner = [a for a in group for _ in x[a]]
+        day_of = [shifts[s].day for a in group for s in x[a]]
+        chunks = [group[i:i + 8] for i in range(0, len(group), 8)]
+        near = [[i for i, a in enumerate(owner) if a in chunk] for chunk in chunks]
+        near += [[i for i, d in enumerate(day_of) if d in (day, (day + 1) % 7)] for day in range(7)]
+        budget = seconds / len(groups) - (time.perf_counter() - group_started)
+        _, values = lns(model, decisions, near, start, budget, seed, round_dtime=0.5)
+        chosen |= {(a, s) for a in group for s, v in x[a].items() if values[v.index]}
     return chosen
 
 
+def _match_counts(inst: RosterInstance, group: list[int], counts, g: int, hint: Solution) -> set[tuple[int, int]]:
+    """Greedy start for stage 2: agents (fewest open days first) take shifts whose count
+    is not yet used up, longest first; an agent whose minimum hours this misses keeps
+    the greedy roster's week."""
+    shifts, rules = inst.shifts, inst.config.rules
+    left = {s: n for (g2, s), n in counts.items() if g2 == g and n > 0}
+    chosen: set[tuple[int, int]] = set()
+    order = sorted(group, key=lambda a: (len({shifts[s].day for s in inst.allowed[a]}), a))
+    for a in order:
+        agent, plan, hours = inst.agents[a], [], 0.0
+        while len(plan) < rules.max_days_per_week:
+            options = [s for s in inst.allowed[a] if left.get(s, 0) > 0 and _fits(inst, s, plan)
+                       and hours + shifts[s].hours <= agent.max_hours_week + 1e-9]
+            if not options:
+                break
+            s = max(options, key=lambda s: (left[s], shifts[s].length_minutes, -s))
+            plan.append(s)
+            hours += shifts[s].hours
+        if hours < agent.min_hours_week - 1e-9:
+            plan = [s for a2, s in hint.shift_of if a2 == a]
+        for s in plan:
+            left[s] = left.get(s, 0) - 1
+            chosen.add((a, s))
+    return chosen
+
+
+def _fits(inst: RosterInstance, s: int, plan: list[int]) -> bool:
+    for other in plan:
+        if inst.shifts[other].day == inst.shifts[s].day:
+            return False
+        if s in inst.rest_conflicts[other].get(inst.shifts[s].day, ()) or \
+                other in inst.rest_conflicts[s].get(inst.shifts[other].day, ()):
+            return False
+    return True
+
+
 def warm_start(inst: RosterInstance, seconds: float, seed: int, hint: Solution) -> WarmStart | None:
-    """Both stages within about `seconds` (75% for stage 1); None when stage 1 finds nothing."""
+    """Both stages within about `seconds` (70% for stage 1); None when stage 1 finds nothing."""
     started = time.perf_counter()
-    stage1 = aggregate_counts(inst, 0.75 * seconds, seed, hint)
+    stage1 = aggregate_counts(inst, 0.7 * seconds, seed, hint)
     if stage1 is None:
         return None
     counts, breaks, cover, objective = stage1

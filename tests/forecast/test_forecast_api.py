@@ -112,6 +112,10 @@ def test_backtest_metrics_reference_values(case):
     fake = pd.DataFrame({"channel": ["a", "a", "b", "b"], "model": ["mean_3w", "waves"] * 2,
                          "wape": [0.100, 0.0995, 0.20, 0.10]})
     assert choose_models(fake, list(MODELS)) == {"a": "mean_3w", "b": "waves"}
+    # ... unless the horizon holds an event for the channel: then the tied event-aware model
+    # wins; a preference never overrides a model that is clearly better.
+    fake_b = fake.assign(wape=[0.100, 0.0995, 0.10, 0.20])
+    assert choose_models(fake_b, list(MODELS), prefer={"a": "waves", "b": "waves"}) == {"a": "waves", "b": "mean_3w"}
 
 
 def test_baselines_skip_missing_weeks():
@@ -149,3 +153,17 @@ def test_band_is_ordered_and_non_negative_for_any_calibration(volumes, seed):
     lo, hi = cal.bounds(predicted)
     assert (lo >= 0).all() and (lo <= hi).all()
     assert cal.z_lo <= cal.z_hi and cal.phi >= 0
+
+
+def test_upcoming_non_holiday_events_prefer_the_event_aware_model():
+    from forecast.api import _prefer_event_aware
+
+    tz = "Asia/Shanghai"
+    stamps = pd.date_range("2026-12-07", periods=96, freq="30min", tz=tz)
+    index = pd.DataFrame({"channel": ["voice"] * 48 + ["email"] * 48, "interval_start": list(stamps[:48]) * 2})
+    events = pd.DataFrame({
+        "name": ["wave", "holiday", "past"], "kind": ["migration", "holiday", "onboarding"],
+        "start": pd.to_datetime(["2026-12-07 10:00", "2026-12-07", "2026-11-01"]).tz_localize(tz),
+        "end": pd.to_datetime(["2026-12-09", "2026-12-08", "2026-11-03"]).tz_localize(tz),
+        "channels": [("email",), ("voice", "email"), ("voice",)], "size": [100.0, None, 5.0]})
+    assert _prefer_event_aware(events, index) == {"email": "waves"}

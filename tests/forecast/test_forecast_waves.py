@@ -73,3 +73,32 @@ def test_run_forecast_reports_the_effect_of_upcoming_events(tmp_path):
     assert dict(result.models) == {"voice": "waves"}
     blind = run_forecast(history, events, 14, model="profile").event_effects.iloc[0]
     assert np.isnan(blind["peak_uplift"]) and blind["learned_from"] == 0
+
+
+def test_hours_long_events_act_on_their_hours():
+    """Past two-hour outages triple the contacts while they last; a future one (at other
+    hours) is forecast in its hours only, not smeared over the day."""
+    rng = np.random.default_rng(11)
+    truth = truth_frame("2025-01-06", 112, [])
+    past = ["2025-02-04 10:00", "2025-03-05 11:00", "2025-03-20 10:00", "2025-04-08 12:00"]
+    future = "2025-05-07 14:00"  # Wednesday; the history ends Sunday 2025-04-27
+    starts = pd.to_datetime(past + [future]).tz_localize(TZ)
+    events = pd.DataFrame({"name": [f"outage {i}" for i in range(5)], "kind": "outage", "start": starts,
+                           "end": starts + pd.Timedelta(hours=2), "channels": [("voice",)] * 5, "size": np.nan})
+    mean = truth["mean"].to_numpy().copy()
+    for start in starts[:-1]:
+        hit = ((truth["interval_start"] >= start) & (truth["interval_start"] < start + pd.Timedelta(hours=2)))
+        mean[hit.to_numpy()] *= 3.0
+    history = truth.assign(volume=rng.poisson(mean).astype(float), aht_seconds=300.0).drop(columns="mean")
+    model = WaveModel().fit(history, events, interval_minutes=30, timezone=TZ)
+    uplift = model.uplifts[("outage (hours)", "voice")]
+    assert abs(uplift.at(float("nan"), 1, weekend=False) - 2.0) < 0.3
+    day = truth_frame("2025-05-07", 1, [])
+    pred = model.predict(day[["channel", "interval_start"]])["volume"].to_numpy()
+    clock = day["interval_start"].dt.hour.to_numpy()
+    during = (clock >= 14) & (clock < 16)
+    after = (clock >= 16) & (clock < 18)
+    elsewhere = ~during & ~after
+    assert abs(pred[during].sum() / day["mean"].to_numpy()[during].sum() - 3.0) < 0.45
+    assert pred[after].sum() / day["mean"].to_numpy()[after].sum() < 1.5
+    assert abs(pred[elsewhere].sum() / day["mean"].to_numpy()[elsewhere].sum() - 1.0) < 0.1

@@ -1,0 +1,110 @@
+"""Roster solver benchmark: generated instances and textbook covering cases.
+
+    PYTHONPATH=. python benchmarks/roster.py [--sizes 50 150 400] [--limits 10 60] [--quick]
+
+Part 1: generated instances (`roster_instances.py`: 7 days, 30-minute intervals, voice,
+chat, email, social with mixed skills, demand at ~95% of the agents' working hours).
+For each size and time limit: seconds to the first feasible roster, objective, CP-SAT's
+proven bound, the LP lower bound (`scheduler.lower_bound`, computed once per instance,
+its seconds shown) and the gap to it. The 400-agent instance runs at 10 s and 120 s.
+Part 2: Dantzig/Winston post-office covering (requirements Mon..Sun 17 13 15 19 14 16
+11, 8-hour shifts) with N agents on exact 40-hour (5-day) contracts, whose optimum is
+known in closed form: labour 5N shifts * 4.0, plus each surplus shift-day over-covers
+16 intervals at 1.0, or each missing one under-covers 16 intervals at 100.
+Goals (issue 5): 150 agents within 2% of the lower bound in 60 s, first roster < 5 s;
+400 agents within 5% in 120 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import pandas as pd  # noqa: E402
+from roster_instances import generate  # noqa: E402
+
+from scheduler.agents import Agent  # noqa: E402
+from scheduler.checker import check_roster  # noqa: E402
+from scheduler.config import (  # noqa: E402
+    ChannelConfig,
+    PlanningConfig,
+    RulesConfig,
+    ShiftConfig,
+    SolverConfig,
+    WeightsConfig,
+)
+from scheduler.instance import build_instance  # noqa: E402
+from scheduler.lower_bound import lp_lower_bound  # noqa: E402
+from scheduler.roster import build_roster  # noqa: E402
+
+POST_OFFICE = (17, 13, 15, 19, 14, 16, 11)
+
+
+def generated(sizes, limits) -> None:
+    print(f"{'agents':>6} {'limit s':>7} {'first s':>7} {'objective':>10} {'CP-SAT bound':>12} "
+          f"{'LP bound':>9} {'LP s':>5} {'gap to LP':>9} {'valid':>5}")
+    for n in sizes:
+        config, agents, requirements = generate(n)
+        started = time.perf_counter()
+        bound = lp_lower_bound(build_instance(requirements, agents, config))
+        lp_seconds = time.perf_counter() - started
+        for limit in (limits if n < 400 else (limits[0], 120.0)):
+            result = build_roster(requirements, agents, config, time_limit_seconds=limit, lower_bound=False)
+            ok = not check_roster(result.roster, agents, config, assignments=result.assignments,
+                                  requirements=requirements, coverage=result.coverage)
+            gap = (result.objective - bound) / result.objective
+            print(f"{n:>6} {limit:>7g} {result.first_feasible_seconds:>7.1f} {result.objective:>10,.1f} "
+                  f"{result.best_bound:>12,.1f} {bound:>9,.1f} {lp_seconds:>5.1f} {gap:>9.1%} {str(ok):>5}",
+                  flush=True)
+
+
+def post_office_config(seconds: float) -> PlanningConfig:
+    channel = ChannelConfig("mail", "queue", 0.0, 0.8, 20)
+    return PlanningConfig("Asia/Shanghai", 30, dt.date(2026, 12, 7), (channel,),
+                          ShiftConfig((8.0,), (dt.time(8),), 0), RulesConfig(5, 11.0),
+                          WeightsConfig(consecutive_days_off=0, start_stability=0, fairness=0),
+                          SolverConfig(seconds, 2, 0))
+
+
+def post_office(n_agents: int, seconds: float) -> tuple[float, float, str, float]:
+    config = post_office_config(seconds)
+    rows = []
+    for day, staff in enumerate(POST_OFFICE):
+        start = pd.Timestamp(f"{config.week_dates[day]} 08:00").tz_localize(config.timezone)
+        rows += [("mail", start + pd.Timedelta(minutes=30 * k), staff) for k in range(16)]
+    requirements = pd.DataFrame(rows, columns=["channel", "interval_start", "staff"])
+    agents = tuple(Agent(f"P{i:02d}", f"P{i:02d}", frozenset({"mail"}), 40.0, 40.0, cost_per_hour=10.0)
+                   for i in range(n_agents))
+    result = build_roster(requirements, agents, config, time_limit_seconds=seconds)
+    surplus = 5 * n_agents - sum(POST_OFFICE)
+    known = 5 * n_agents * 4.0 + (16 * 1.0 * surplus if surplus >= 0 else 16 * 100.0 * -surplus)
+    return known, result.objective, result.status, result.wall_seconds
+
+
+def textbook(seconds: float) -> None:
+    print(f"\n{'post office, agents':>20} {'known optimum':>13} {'objective':>10} {'status':>9} {'seconds':>7}")
+    for n in (20, 21, 23):
+        known, objective, status, wall = post_office(n, seconds)
+        print(f"{n:>20} {known:>13,.1f} {objective:>10,.1f} {status:>9} {wall:>7.1f}", flush=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[50, 150, 400])
+    parser.add_argument("--limits", type=float, nargs="+", default=[10.0, 60.0])
+    parser.add_argument("--quick", action="store_true", help="textbook cases only")
+    args = parser.parse_args()
+    textbook(20.0)
+    if not args.quick:
+        print()
+        generated(args.sizes, args.limits)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,80 @@
+"""`staffcast demo` and `staffcast run` end to end on the bundled sample (reduced backtest and
+solver time), every output checked against the others and re-verified by the roster checker."""
+
+from __future__ import annotations
+
+import shutil
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+import cli
+from scheduler.agents import load_agents
+from scheduler.checker import check_roster
+from scheduler.config import load_config
+from scheduler.frames import read_requirements
+
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def demo_out(tmp_path_factory):
+    out = tmp_path_factory.mktemp("demo")
+    result = runner.invoke(cli.app, ["demo", "--out", str(out), "--folds", "1", "--time-limit", "20"])
+    assert result.exit_code == 0, result.output + str(result.exception)
+    return out, result.output
+
+
+def test_demo_writes_every_output(demo_out):
+    out, output = demo_out
+    for name in ("forecast.csv", "requirements.csv", "roster.csv", "coverage.csv", "simulation.csv",
+                 "backtest.csv", "roster.xlsx", "report.html"):
+        assert (out / name).stat().st_size > 0, name
+    roster = pd.read_csv(out / "roster.csv")
+    calendars = sorted(p.stem for p in (out / "calendars").glob("*.ics"))
+    assert calendars == sorted(roster["agent_id"].unique())
+    assert "voice peak staff" in output and "intervals meeting target" in output
+    assert "report.html" in output
+    assert not list(out.glob(".*.tmp"))  # no half-written files left behind
+
+
+def test_demo_roster_obeys_every_rule_and_covers_the_wave(demo_out):
+    out, _ = demo_out
+    config = load_config(cli.SAMPLE_DIR / "planning.toml")
+    agents = load_agents(cli.SAMPLE_DIR / "agents.csv", config)
+    roster = pd.read_csv(out / "roster.csv")
+    requirements = read_requirements(out / "requirements.csv", config)
+    violations = check_roster(roster, agents, config, requirements=requirements)
+    assert list(violations) == []
+    forecast = pd.read_csv(out / "forecast.csv", parse_dates=["interval_start"])
+    voice = forecast[forecast["channel"] == "voice"]
+    daily = voice.groupby(voice["interval_start"].str[:10] if voice["interval_start"].dtype == object
+                          else voice["interval_start"].dt.strftime("%Y-%m-%d"))["volume"].sum()
+    # The Northwind migration wave (Tue 8 - Fri 11 Dec) lifts voice above the Monday before it.
+    assert daily["2026-12-09"] > daily["2026-12-07"] * 1.1
+
+
+def test_report_shows_the_summary_figures(demo_out):
+    out, output = demo_out
+    page = (out / "report.html").read_text()
+    assert "<img" in page and "http://" not in page.replace("http://www.w3.org", "")
+    for line in output.splitlines():
+        if "peak staff" in line:
+            figure = line.split()[-1].strip("│ ")
+            assert figure in page
+
+
+def test_run_rejects_a_bad_agents_file_with_one_line(tmp_path):
+    shutil.copy(cli.SAMPLE_DIR / "agents.csv", tmp_path / "agents.csv")
+    text = (tmp_path / "agents.csv").read_text().splitlines()
+    text[5] = text[5].replace(",36,45,", ",36,thirty,", 1) if ",36,45," in text[5] else text[5] + "x"
+    (tmp_path / "agents.csv").write_text("\n".join(text) + "\n")
+    result = runner.invoke(cli.app, ["run", str(cli.SAMPLE_DIR / "history.parquet"),
+                                     "--events", str(cli.SAMPLE_DIR / "events.csv"),
+                                     "--config", str(cli.SAMPLE_DIR / "planning.toml"),
+                                     "--agents", str(tmp_path / "agents.csv"), "--out", str(tmp_path / "o")])
+    assert result.exit_code == 2
+    assert result.stderr.strip().startswith("error: agents.csv row 6, column ")
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert not (tmp_path / "o").exists()
