@@ -33,3 +33,7 @@ bench: $(STAMP)
 
 clean:
 	rm -rf $(VENV) demo-out
+
+.PHONY: strip-notebooks
+strip-notebooks: $(STAMP)
+	$(BIN)/python notebooks/strip.py
