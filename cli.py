@@ -223,14 +223,10 @@ def forecast(
 def _plot_channels(history_frame, frame, evs, target: Path) -> None:
     import matplotlib.pyplot as plt
 
-    from forecast.plot import plot_forecast
+    from forecast.plot import plot_forecast_panels
     from staffcast_common import atomic_path
 
-    channels = sorted(frame["channel"].unique())
-    fig, axes = plt.subplots(len(channels), 1, figsize=(12, 3.6 * len(channels)), layout="constrained",
-                             squeeze=False)
-    for ax, channel in zip(axes[:, 0], channels, strict=True):
-        plot_forecast(history_frame, frame, evs, channel=channel, ax=ax)
+    fig = plot_forecast_panels(history_frame, frame, evs)
     with atomic_path(target) as tmp:
         fig.savefig(tmp, dpi=110, format="png")
     plt.close(fig)

@@ -55,6 +55,17 @@ def plot_forecast(history_frame: pd.DataFrame, forecast_frame: pd.DataFrame, eve
     return fig
 
 
+def plot_forecast_panels(history_frame: pd.DataFrame, forecast_frame: pd.DataFrame,
+                         events: pd.DataFrame | None = None) -> Figure:
+    """`plot_forecast` for every channel of the forecast, one panel each, in one Figure."""
+    channels = sorted(forecast_frame["channel"].unique())
+    fig, axes = plt.subplots(len(channels), 1, figsize=(12, 3.6 * len(channels)), layout="constrained",
+                             squeeze=False)
+    for ax, channel in zip(axes[:, 0], channels, strict=True):
+        plot_forecast(history_frame, forecast_frame, events, channel=channel, ax=ax)
+    return fig
+
+
 def _break_gaps(frame: pd.DataFrame, interval: int) -> pd.DataFrame:
     """Insert an empty row after each gap (closed hours) so lines do not bridge it."""
     if frame.empty:
