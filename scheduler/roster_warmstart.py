@@ -88,8 +88,9 @@ def aggregate_counts(inst: RosterInstance, seconds: float, seed: int, hint: Solu
     counts = Counter((inst.agent_group[a], s) for a, s in hint.shift_of)
     started = time.perf_counter()
     start = complete_solution(model, [(var, counts.get(key, 0)) for key, var in on_shift.items()],
-                              [(var, {**hint.breaks, **hint.cover}.get(key, 0))
-                               for key, var in [*cov.breaks.items(), *cov.cover.items()]], seconds, seed)
+                              [(var, source.get(key, 0)) for source, variables in
+                               ((hint.breaks, cov.breaks), (hint.cover, cov.cover)) for key, var in variables.items()],
+                              seconds, seed)
     if start is None:
         return None
     keys = list(on_shift)
