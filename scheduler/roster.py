@@ -15,8 +15,10 @@ Search (the direct model alone finds poor rosters slowly beyond a few dozen agen
 it is decomposed): a greedy roster (`roster_greedy`), then aggregate shift counts per
 skill group and agents matched to them (`roster_warmstart`), each completed into a full
 solution of this model; the better one is polished by a deterministic LNS (`cpsat_lns`:
-one day pair or one chunk of agents freed at a time) and handed as a complete hint to a
-last CP-SAT run on the whole model, which reports the status and the proven bound.
+one chunk of agents of neighbouring skill groups freed at a time) and handed as a
+complete hint to a last CP-SAT run on the whole model, which reports the status and the
+proven bound. Every CP-SAT run uses linearization level 2: with its cuts the covering
+LP is nearly integral and breaks/channels for fixed shifts solve in about a second.
 
 Determinism: the seed goes to every `solver.parameters.random_seed`; the LNS and the
 stages run one worker per sub-model with deterministic-time limits; the last run uses
@@ -111,8 +113,9 @@ def _complete(model: cp_model.CpModel, inst: RosterInstance, x, on_shift, cov, s
     breaks and channel counts hinted, everything else solved for (falling back to the
     start's own breaks and channels, which leaves only the penalty variables to set)."""
     fixed = [(var, int((a, s) in start.shift_of)) for a in range(len(inst.agents)) for s, var in x[a].items()]
-    values = {**Counter((inst.agent_group[a], s) for a, s in start.shift_of), **start.breaks, **start.cover}
-    hinted = [(var, values.get(key, 0)) for key, var in [*on_shift.items(), *cov.breaks.items(), *cov.cover.items()]]
+    counts = Counter((inst.agent_group[a], s) for a, s in start.shift_of)
+    pairs = ((counts, on_shift), (start.breaks, cov.breaks), (start.cover, cov.cover))
+    hinted = [(var, source.get(key, 0)) for source, variables in pairs for key, var in variables.items()]
     # better breaks and channels for these shifts if found in time, else the start's own
     return (complete_solution(model, fixed, hinted, seconds, seed)
             or complete_solution(model, fixed + hinted, [], max(seconds, 5.0), seed))
@@ -212,15 +215,16 @@ def build_roster(requirements: pd.DataFrame, agents: tuple[Agent, ...], config: 
             progress.report(best[0] / SCALE, None)
 
     # ------------------------------------------------------------------ solve
-    # polish by LNS over days and agent chunks (deterministic, one worker per sub-model),
-    # then a last CP-SAT run on the whole model for the status and the proven bound
+    # polish by LNS over chunks of agents (deterministic, one worker per sub-model), then
+    # a last CP-SAT run on the whole model for the status and the proven bound
     final = max(FINAL_SHARE * limit, 1.0)
     if best is not None:
         decisions = [var for a in range(len(agents)) for var in x[a].values()]
         owner = [a for a in range(len(agents)) for _ in x[a]]
         chunk = max(4, len(agents) // 15)  # chunks of agents of the same or related skill groups
         order = sorted(np.random.default_rng(seed).permutation(len(agents)), key=lambda a: inst.agent_group[a])
-        near = [[i for i, a in enumerate(owner) if a in set(order[k:k + chunk])] for k in range(0, len(agents), chunk)]
+        chunks = [set(order[k:k + chunk]) for k in range(0, len(agents), chunk)]
+        near = [[i for i, a in enumerate(owner) if a in members_] for members_ in chunks]
         best = lns(model, decisions, near, best, limit - elapsed() - final, seed, round_dtime=0.5,
                    on_improve=lambda objective: progress.report(objective / SCALE, None))
         set_hint(model, best[1])
@@ -235,11 +239,12 @@ def build_roster(requirements: pd.DataFrame, agents: tuple[Agent, ...], config: 
     if status == cp_model.INFEASIBLE or status == cp_model.MODEL_INVALID:
         raise InputError("", "no roster satisfies the hard rules (contract hours, rest, max days, "
                          "availability); relax them or check the agents file")
-    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+    found = status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+    if found and (best is None or solver.ObjectiveValue() <= best[0]):
         best = int(round(solver.ObjectiveValue())), list(solver.response_proto.solution)
     elif best is None:
         raise InputError("", f"no roster found within {limit:g} s; raise the time limit (--time-limit)")
-    else:  # the last run ran out of time before loading the hint: the polished start stands
+    else:  # the last run did not better the polished start (e.g. ran out of time loading it)
         status = cp_model.FEASIBLE
 
     # ------------------------------------------------------------------ report

@@ -4,10 +4,13 @@ Stage 1 (aggregate): per skill group, how many agents work each shift - integer 
 with the group's totals of the per-agent rules (agents available per day, days per
 week, contract hours, rest between two shifts at most the group's size) and the full
 coverage part (breaks, channels, penalties); labour cost at the group's cheapest rate.
-This small covering model solves near-optimally in seconds. Stage 2 (per group,
-independent): pick each agent's week under every per-agent hard rule so the counts of
-stage 1 are met as closely as possible. The stage-2 roster is a feasible hint for the
-full model, which then polishes it (soft rules, cost, anything stage 2 missed).
+Its size does not grow with the number of agents; it starts from the greedy roster's
+counts and improves by deterministic LNS (one day pair or one skill group freed at a
+time). Stage 2 (per group, independent): pick each agent's week under every per-agent
+hard rule so the counts of stage 1 are met as closely as possible, from a greedy
+matching, again improved by LNS (chunks of 8 agents, day pairs). The stage-2 roster is
+completed into a solution of the full model, which then polishes it (soft rules, real
+costs, anything stage 2 missed).
 """
 
 from __future__ import annotations
@@ -88,8 +91,9 @@ def aggregate_counts(inst: RosterInstance, seconds: float, seed: int, hint: Solu
     counts = Counter((inst.agent_group[a], s) for a, s in hint.shift_of)
     started = time.perf_counter()
     start = complete_solution(model, [(var, counts.get(key, 0)) for key, var in on_shift.items()],
-                              [(var, {**hint.breaks, **hint.cover}.get(key, 0))
-                               for key, var in [*cov.breaks.items(), *cov.cover.items()]], seconds, seed)
+                              [(var, source.get(key, 0)) for source, variables in
+                               ((hint.breaks, cov.breaks), (hint.cover, cov.cover)) for key, var in variables.items()],
+                              seconds, seed)
     if start is None:
         return None
     keys = list(on_shift)

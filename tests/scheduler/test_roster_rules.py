@@ -168,3 +168,11 @@ def test_same_seed_same_roster():
     second = solve(req, agents, cfg, seed=3)
     pd.testing.assert_frame_equal(first.roster, second.roster)
     assert first.objective == second.objective
+
+
+def test_next_weeks_requirements_are_left_to_next_week():
+    cfg = config()
+    req = demand(("voice", 0, "07:00", "15:00", 1), ("voice", 7, "07:00", "15:00", 3))
+    result = solve(req, [agent("A")], cfg)
+    assert result.shortfall == ()
+    assert len(result.roster) == 1 and days_worked(result, "A") == [0]
