@@ -20,11 +20,11 @@ deferred channels by workload smoothed over the response window):
 * with the Northwind migration (30,000 mailboxes, Tue-Fri): voice +45 % (Wed 2,940 calls,
   peak 178 at 413 s -> 69 staff), email +40 %, chat +20 %: peak 119 staff at once, 6,280
   staffed hours (170 of them at night, outside every shift).
-* supply: 140 agents = 119 full-timers (36-45 h with the 1 h breaks, so <= 40 h on the
-  floor) + 21 part-timers (16-20 min, 24-30 max) = ~5,260 productive hours. Normal weeks
-  fit with ~5 % slack; the migration week is ~15 % short, mostly Wed-Fri 09:00-16:00:
-  tight intervals to trade off, not a blank roster. (120 agents: ~10 % short even in a
-  normal week.)
+* supply: 170 agents = ~145 full-timers (36-45 h with the 1 h breaks, so <= 40 h on the
+  floor) + ~25 part-timers (16-20 min, 24-30 max) = ~6,380 productive hours: the
+  migration week fits with little slack, so a good roster meets the targets most of the
+  week and the wave's peaks (Wed-Fri 09:00-16:00) stay tight. (With 140 agents the
+  migration week was ~15 % short and the low-importance deferred channels starved.)
 """
 
 from pathlib import Path
@@ -104,8 +104,8 @@ FUTURE = [  # (name, kind, start, end exclusive, size): inside the forecast hori
 ]
 
 # Agents: skill mix -> head count; part-timer share; hourly cost.
-SKILL_MIX = {"voice": 44, "chat": 22, "voice;chat": 34, "email;social": 22,
-             "voice;chat;email;social": 18}
+SKILL_MIX = {"voice": 46, "chat": 26, "voice;chat": 40, "email;social": 38,
+             "voice;chat;email;social": 20}
 PART_TIME_SHARE = 0.15
 FIRST_NAMES = [
     "Wei", "Fang", "Jun", "Li", "Mei", "Hao", "Xin", "Yan", "Priya", "Arjun", "Aisha", "Omar",
@@ -284,7 +284,7 @@ def events_frame(holidays: pd.DataFrame, events: pd.DataFrame) -> pd.DataFrame:
 
 
 def agents_frame(rng: np.random.Generator) -> pd.DataFrame:
-    """140 agents with mixed skills, part-timers and a few unavailabilities."""
+    """170 agents with mixed skills, part-timers and a few unavailabilities."""
     skills = rng.permutation([s for s, n in SKILL_MIX.items() for _ in range(n)])
     n = len(skills)
     names = rng.permutation([f"{f} {s}" for f in FIRST_NAMES for s in LAST_NAMES])[:n]

@@ -147,7 +147,7 @@ def test_agents(events):
     agents = pd.read_csv(DATA / "agents.csv", keep_default_na=False)
     assert list(agents.columns) == ["agent_id", "name", "channels", "min_hours_week",
                                     "max_hours_week", "unavailable", "cost_per_hour"]
-    assert 100 <= len(agents) <= 140
+    assert 150 <= len(agents) <= 180
     assert agents["agent_id"].is_unique and agents["name"].is_unique
     assert set(agents["channels"]) == SKILL_MIXES
     assert (agents["min_hours_week"] <= agents["max_hours_week"]).all()
