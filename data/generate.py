@@ -353,9 +353,9 @@ shrinkage = 0.30
 open_hours = "08:00-22:00"
 importance = 0.6
 
-[shifts]  # lengths in hours incl. the break; starts as HH:MM-HH:MM/step (local)
+[shifts]  # lengths in hours incl. the break; starts (local) as ranges HH:MM-HH:MM/step or HH:MM
 lengths_hours = [8, 9]
-start_times = "07:00-14:00/30min"
+start_times = ["07:00-14:00/30min", "23:00"]  # day shifts, and a night shift for 24/7 chat
 break_minutes = 60
 break_not_first_hours = 2  # no break in the first / last 2 hours of a shift
 break_not_last_hours = 2

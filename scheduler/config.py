@@ -217,6 +217,16 @@ def parse_start_times(text: str) -> tuple[dt.time, ...] | None:
     return tuple(dt.time(t // 60, t % 60) for t in range(first, last + 1, step))
 
 
+def _start_item(item: object) -> tuple[dt.time, ...] | None:
+    """One entry of start_times: a range "07:00-14:00/30min" or a single "23:00"."""
+    if not isinstance(item, str):
+        return None
+    if "-" in item:
+        return parse_start_times(item)
+    clock = _clock(item)
+    return None if clock is None or clock >= 24 * 60 else (dt.time(clock // 60, clock % 60),)
+
+
 # ---------------------------------------------------------------- sections
 
 _CHANNEL_KEYS = {
@@ -290,16 +300,14 @@ def _shifts(toml: _Toml, table: dict, interval_minutes: int) -> ShiftConfig:
             raise toml.error(sec, None, "lengths_hours",
                              f"shift length {x} h is not a multiple of {interval_minutes} minutes")
     raw_starts = table.get("start_times")
-    if isinstance(raw_starts, str):
-        starts = parse_start_times(raw_starts)
-    elif isinstance(raw_starts, list) and raw_starts:
-        clocks = [_clock(s) if isinstance(s, str) else None for s in raw_starts]
-        starts = None if None in clocks else tuple(dt.time(c // 60, c % 60) for c in clocks)
-    else:
-        starts = None
+    items = [raw_starts] if isinstance(raw_starts, str) else raw_starts
+    starts: tuple[dt.time, ...] | None = None
+    if isinstance(items, list) and items:
+        parts = [_start_item(item) for item in items]
+        starts = None if None in parts else tuple(t for part in parts for t in part)
     if not starts:
         raise toml.error(sec, None, "start_times",
-                         f'expected "HH:MM-HH:MM/NNmin" or a list of "HH:MM", got {describe(raw_starts)}')
+                         f'expected "HH:MM-HH:MM/NNmin", "HH:MM" or a list of them, got {describe(raw_starts)}')
     if len(set(starts)) != len(starts):
         raise toml.error(sec, None, "start_times", "start times overlap (a time is listed twice)")
     for t in starts:

@@ -88,7 +88,7 @@ def test_base_config_parses_into_typed_objects(tmp_path):
     ('start_times = "07:00-14:00/30min"', 'start_times = ["07:00", "08:00", "07:00"]',
      "row 31, column shifts.start_times: start times overlap (a time is listed twice)"),
     ('start_times = "07:00-14:00/30min"', 'start_times = "7 to 2"',
-     'row 31, column shifts.start_times: expected "HH:MM-HH:MM/NNmin" or a list of "HH:MM", got "7 to 2"'),
+     'row 31, column shifts.start_times: expected "HH:MM-HH:MM/NNmin", "HH:MM" or a list of them, got "7 to 2"'),
     ('start_times = "07:00-14:00/30min"', 'start_times = "07:15-14:15/60min"',
      "row 31, column shifts.start_times: start 07:15 is not on the 30-minute grid"),
     ("response_hours = 4", "response_hours = 4\nservice_level = 0.9",
@@ -112,6 +112,15 @@ def test_syntax_error_and_missing_sections(tmp_path):
         load(tmp_path, "[planning]\ntimezone = 'UTC'\ninterval_minutes = = 3\n")
     with pytest.raises(InputError, match=r"^planning.toml: missing the \[shifts\] section$"):
         load(tmp_path, BASE.split("[shifts]")[0])
+
+
+def test_start_times_mix_ranges_and_single_times(tmp_path):
+    config = load(tmp_path, BASE.replace('start_times = "07:00-14:00/30min"',
+                                         'start_times = ["07:00-08:00/30min", "23:00"]'))
+    assert config.shifts.start_times == (dt.time(7), dt.time(7, 30), dt.time(8), dt.time(23))
+    with pytest.raises(InputError, match="start times overlap"):
+        load(tmp_path, BASE.replace('start_times = "07:00-14:00/30min"',
+                                    'start_times = ["07:00-08:00/30min", "08:00"]'))
 
 
 def test_start_time_ranges():
