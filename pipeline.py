@@ -100,11 +100,11 @@ def plan_week(inputs: Inputs, *, folds: int = 3, backtest_days: int = 7, model: 
 
     report = progress or (lambda *args: None)
     cfg = inputs.config
+    days = horizon_days(inputs)  # a week_start inside the history fails before any work
     report("backtest", 0, folds, "")
     metrics = backtest(inputs.history, inputs.events, folds=folds, horizon_days=backtest_days,
                        progress=lambda done, total: report("backtest", done, total, ""))
     report("forecast", 0, 1, "")
-    days = horizon_days(inputs)
     predicted = forecast(inputs.history, inputs.events, days, model=model)
     report("forecast", 1, 1, f"{days} days")
     report("staffing", 0, 1, "")
@@ -118,7 +118,8 @@ def plan_week(inputs: Inputs, *, folds: int = 3, backtest_days: int = 7, model: 
         report("roster", min(seconds, limit), limit, f"objective {objective:,.0f}{bound_text}")
 
     roster = build_roster(needs, inputs.agents, cfg, time_limit_seconds=limit, on_solution=on_solution)
-    report("roster", limit, limit, f"{roster.status}, gap {roster.gap:.1%}")
+    gap = "" if roster.lower_bound_gap is None else f", {roster.lower_bound_gap:.1%} above the LP bound"
+    report("roster", limit, limit, f"{roster.status}{gap}")
     report("simulation", 0, 1, "")
     open_coverage = roster.coverage.merge(needs[["channel", "interval_start"]], on=["channel", "interval_start"])
     simulation = simulate_frame(open_coverage, cfg, requirements=needs, replications=replications,

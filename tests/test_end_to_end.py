@@ -14,6 +14,7 @@ from scheduler.agents import load_agents
 from scheduler.checker import check_roster
 from scheduler.config import load_config
 from scheduler.frames import read_requirements
+from staffcast_common import InputError
 
 runner = CliRunner()
 
@@ -79,3 +80,18 @@ def test_run_rejects_a_bad_agents_file_with_one_line(tmp_path):
     assert result.stderr.strip().startswith("error: agents.csv row 6, column ")
     assert len(result.stderr.strip().splitlines()) == 1
     assert not (tmp_path / "o").exists()
+
+
+def test_week_start_inside_history_fails_before_any_work(tmp_path):
+    import pipeline
+
+    config = (cli.SAMPLE_DIR / "planning.toml").read_text().replace('week_start = "2026-12-07"',
+                                                                      'week_start = "2026-11-30"')
+    (tmp_path / "planning.toml").write_text(config)
+    inputs = pipeline.load_inputs(cli.SAMPLE_DIR / "history.parquet", cli.SAMPLE_DIR / "events.csv",
+                                  tmp_path / "planning.toml", cli.SAMPLE_DIR / "agents.csv")
+    stages = []
+    with pytest.raises(InputError, match=r"^planning.toml, column planning.week_start: week_start 2026-11-30 "
+                       r"is not after the end of history \(2026-12-06\)$"):
+        pipeline.plan_week(inputs, progress=lambda stage, *rest: stages.append(stage))
+    assert stages == []
