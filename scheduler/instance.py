@@ -58,9 +58,36 @@ class RosterInstance:
 
     # ------------------------------------------------------------ objective coefficients
     def under_costs(self, c: int) -> tuple[int, ...]:
-        """Integer cost of the 1st, 2nd, ... missing agent of channel c in one interval."""
+        """Integer cost of the 1st, 2nd, ... missing agent of queue channel c in one interval
+        (deferred channels: `under_costs(c)[0]` per agent-interval of the day's work not done)."""
         base = self.config.weights.under_coverage * self.config.channels[c].importance * SCALE
         return tuple(int(round(base * s)) for s in UNDER_SLOPES)
+
+    def deferred_window(self, c: int) -> int:
+        """Response window of deferred channel c in intervals (as `scheduler.deferred`):
+        the work planned for open interval k may be done up to the end of open interval
+        k + window - 1."""
+        minutes = self.config.channels[c].response_hours * 60 / self.config.interval_minutes
+        return max(1, int(np.floor(minutes + 1e-9)))
+
+    def deferred_days(self, c: int) -> tuple[tuple[np.ndarray, np.ndarray], ...]:
+        """Per local day with open intervals, deferred channel c's open intervals (grid
+        indices, in order) and the cumulative work due by the end of each (agents x
+        intervals, from the day's opening): the `staff` of open interval k falls due
+        `deferred_window(c) - 1` open intervals later, and the whole day's at its last
+        open interval."""
+        dates = self.horizon.stamps().date
+        lag = self.deferred_window(c) - 1
+        days = []
+        for day in sorted(set(dates[self.open[c]])):
+            positions = np.flatnonzero(self.open[c] & (dates == day))
+            cumulative = np.cumsum(self.demand.staff[c, positions])
+            due = np.zeros(len(positions), dtype=np.int64)
+            if lag < len(positions):
+                due[lag:] = cumulative[: len(positions) - lag]
+            due[-1] = cumulative[-1]
+            days.append((positions, due))
+        return tuple(days)
 
     @property
     def over_cost(self) -> int:

@@ -1,10 +1,11 @@
 """A lower bound on the roster objective: the LP relaxation of the shift-covering model.
 
 Same data and integer coefficients as the CP-SAT model (`scheduler.instance`), with
-every integrality dropped and the soft rules (days off, start stability, fairness; all
->= 0) left out, solved by HiGHS (through OR-Tools' linear solver wrapper; several times faster than
-GLOP on this degenerate covering LP). Any roster must pay at least this much coverage penalty
-plus labour cost, so `(objective - bound) / objective` bounds how far from optimal a
+every integrality dropped (deferred channels keep their cumulative coverage rule) and
+the soft rules (days off, start stability, fairness; all >= 0) left out, solved by
+HiGHS (through OR-Tools' linear solver wrapper; several times faster than GLOP on this
+degenerate covering LP). Any roster must pay at least this much coverage penalty plus
+labour cost, so `(objective - bound) / objective` bounds how far from optimal a
 roster can be.
 """
 
@@ -93,12 +94,13 @@ def lp_lower_bound(inst: RosterInstance) -> float:
             solver.Add(sum(ys) == sum(working[g][t]))
             for c, y in zip(channels, ys, strict=True):
                 coverage[c][t].append(y)
-    for c in range(len(inst.channels)):
+    for c, channel in enumerate(inst.config.channels):
         costs = inst.under_costs(c)
+        deferred = channel.kind == "deferred"
         for t in range(n_t):
             required = int(inst.demand.staff[c, t])
             cov = sum(coverage[c][t]) if coverage[c][t] else 0
-            if required > 0:
+            if required > 0 and not (deferred and inst.open[c, t]):
                 segments = []
                 for k in range(min(required, len(costs) - 1)):
                     segments.append(solver.NumVar(0.0, 1.0, ""))
@@ -112,6 +114,16 @@ def lp_lower_bound(inst: RosterInstance) -> float:
                 over = solver.NumVar(0.0, inf, "")
                 solver.Add(over >= cov - required)
                 objective.SetCoefficient(over, inst.over_cost)
+        if deferred:  # the same cumulative rule as `rules.deferred_coverage_terms`
+            late = max(1, costs[0] // inst.deferred_window(c))
+            for positions, due in inst.deferred_days(c):
+                done = []
+                for i, (t, need) in enumerate(zip(positions, due, strict=True)):
+                    done += coverage[c][t]
+                    if need > 0:
+                        behind = solver.NumVar(0.0, float(need), "")
+                        solver.Add(sum(done) + behind >= float(need))
+                        objective.SetCoefficient(behind, costs[0] if i == len(due) - 1 else late)
     objective.SetMinimization()
     with _quiet_stdout():
         status = solver.Solve()

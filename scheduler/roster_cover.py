@@ -63,15 +63,20 @@ def add_coverage(model: cp_model.CpModel, inst: RosterInstance,
             if channels:
                 model.Add(covered <= sum(working[g][t]))
             terms.append((sum(working[g][t]) - covered, inst.over_cost))
-    for c in range(len(inst.channels)):
+    for c, channel in enumerate(inst.config.channels):
         costs = inst.under_costs(c)
         groups = [g for g in range(n_groups) if c in inst.group_channels(g)]
         upper = sum(group_size[g] for g in groups)
+        coverage = [sum(cover[g, c, t] for g in groups if (g, c, t) in cover) for t in range(n_t)]
         for t in range(n_t):
-            present = [cover[g, c, t] for g in groups if (g, c, t) in cover]
-            coverage = sum(present)
             required = int(inst.demand.staff[c, t])
-            terms += rules.under_coverage_terms(model, coverage, required, costs)
-            if present:
-                terms += rules.over_coverage_terms(model, coverage, required, upper, inst.over_cost)
+            if channel.kind != "deferred" or not inst.open[c, t]:
+                terms += rules.under_coverage_terms(model, coverage[t], required, costs)
+            if any((g, c, t) in cover for g in groups):
+                terms += rules.over_coverage_terms(model, coverage[t], required, upper, inst.over_cost)
+        if channel.kind == "deferred":  # its work waits: staff missing now may be made up later
+            late = max(1, costs[0] // inst.deferred_window(c))
+            for positions, due in inst.deferred_days(c):
+                terms += rules.deferred_coverage_terms(model, [coverage[t] for t in positions], due, upper,
+                                                       late, costs[0])
     return CoverVars(breaks, cover, terms)

@@ -43,6 +43,31 @@ def under_coverage_terms(model: cp_model.CpModel, coverage: cp_model.LinearExprT
     return terms
 
 
+def deferred_coverage_terms(model: cp_model.CpModel, coverage: Sequence[cp_model.LinearExprT],
+                            due: Sequence[int], upper: int, late_cost: int, miss_cost: int) -> Terms:
+    """Penalty of a deferred channel's work done late over one day's open intervals.
+
+    `coverage[i]`: agents on the channel in the day's i-th open interval; `due[i]`: the
+    work (agent-intervals, cumulative from the opening) due by its end, the day's total at
+    the last one; `upper`: most agents the channel can have in one interval. Staff missing
+    in one interval costs nothing when made up within the response window; cumulative
+    work behind `due` costs `late_cost` per agent-interval and interval behind, and work
+    still missing at the day's end `miss_cost` per agent-interval.
+    """
+    terms: Terms = []
+    done: cp_model.LinearExprT = 0
+    for i, (cov, need) in enumerate(zip(coverage, due, strict=True)):
+        total = model.NewIntVar(0, upper * (i + 1), "")
+        model.Add(total == done + cov)
+        done = total
+        if need <= 0:
+            continue
+        behind = model.NewIntVar(0, int(need), "")
+        model.Add(done + behind >= int(need))
+        terms.append((behind, miss_cost if i == len(due) - 1 else late_cost))
+    return terms
+
+
 def over_coverage_terms(model: cp_model.CpModel, coverage: cp_model.LinearExprT, required: int,
                         upper: int, cost: int) -> Terms:
     """Light linear penalty of agents above the requirement, `max(0, coverage - required)`."""

