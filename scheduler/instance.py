@@ -70,12 +70,13 @@ class RosterInstance:
         minutes = self.config.channels[c].response_hours * 60 / self.config.interval_minutes
         return max(1, int(np.floor(minutes + 1e-9)))
 
-    def deferred_days(self, c: int) -> tuple[tuple[np.ndarray, np.ndarray], ...]:
+    def deferred_days(self, c: int) -> tuple[tuple[np.ndarray, np.ndarray, np.ndarray], ...]:
         """Per local day with open intervals, deferred channel c's open intervals (grid
-        indices, in order) and the cumulative work due by the end of each (agents x
-        intervals, from the day's opening): the `staff` of open interval k falls due
-        `deferred_window(c) - 1` open intervals later, and the whole day's at its last
-        open interval."""
+        indices, in order), the cumulative work due by the end of each and the cumulative
+        work that may be done by then (agent-intervals from the day's opening): the `staff`
+        of open interval k may be worked from interval k on (not before: its contacts have
+        not arrived) and falls due `deferred_window(c) - 1` open intervals later, the whole
+        day's at its last open interval."""
         dates = self.horizon.stamps().date
         lag = self.deferred_window(c) - 1
         days = []
@@ -86,7 +87,7 @@ class RosterInstance:
             if lag < len(positions):
                 due[lag:] = cumulative[: len(positions) - lag]
             due[-1] = cumulative[-1]
-            days.append((positions, due))
+            days.append((positions, due, cumulative))
         return tuple(days)
 
     @property

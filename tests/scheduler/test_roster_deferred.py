@@ -73,10 +73,22 @@ def test_deferred_days_lag_the_requirement_by_the_window():
                           (agent("A", ("social",)),), cfg)
     assert inst.deferred_window(0) == 4
     days = inst.deferred_days(0)
-    assert len(days) == 7 and all(len(positions) == 28 for positions, _ in days)
+    assert len(days) == 7 and all(len(positions) == 28 for positions, _, _ in days)
     monday, tuesday = days[0][1], days[1][1]
     # 08:00, 08:30, 09:00 need one each, due 3 intervals later; all done by the close
     np.testing.assert_array_equal(monday[:8], [0, 0, 0, 1, 2, 3, 3, 3])
     assert monday[-1] == 3
+    # ... and each may be worked from its own interval on, not before
+    np.testing.assert_array_equal(days[0][2][:5], [1, 2, 3, 3, 3])
     # the last interval's work is due at the close the same day (not carried to Wednesday)
     assert tuesday.max() == 2 and tuesday[-1] == 2 and tuesday[-2] == 0
+
+
+def test_work_cannot_be_done_before_it_arrives():
+    # the only shift (08:00-16:00) ends before the 17:00 peak: covering social early does
+    # nothing, so nobody is rostered and the peak is late 18:30 .. 21:00 and missing at the close
+    cfg = config(channels=(SOCIAL,), starts=("08:00",))
+    result = solve(demand(("social", 0, "17:00", "17:30", 1)), [agent("A", ("social",))], cfg)
+    assert len(result.roster) == 0
+    assert result.objective == pytest.approx(6 * 25.0 + 100.0)
+    assert result.lower_bound == pytest.approx(result.objective)
