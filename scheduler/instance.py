@@ -59,7 +59,8 @@ class RosterInstance:
     # ------------------------------------------------------------ objective coefficients
     def under_costs(self, c: int) -> tuple[int, ...]:
         """Integer cost of the 1st, 2nd, ... missing agent of queue channel c in one interval
-        (deferred channels: `under_costs(c)[0]` per agent-interval of the day's work not done)."""
+        (deferred channels: `under_costs(c)[0]` per agent-interval not done in the horizon, and
+        that divided by `deferred_window(c)` per agent-interval and interval behind its deadlines)."""
         base = self.config.weights.under_coverage * self.config.channels[c].importance * SCALE
         return tuple(int(round(base * s)) for s in UNDER_SLOPES)
 
@@ -70,25 +71,35 @@ class RosterInstance:
         minutes = self.config.channels[c].response_hours * 60 / self.config.interval_minutes
         return max(1, int(np.floor(minutes + 1e-9)))
 
-    def deferred_days(self, c: int) -> tuple[tuple[np.ndarray, np.ndarray, np.ndarray], ...]:
-        """Per local day with open intervals, deferred channel c's open intervals (grid
-        indices, in order), the cumulative work due by the end of each and the cumulative
-        work that may be done by then (agent-intervals from the day's opening): the `staff`
-        of open interval k may be worked from interval k on (not before: its contacts have
-        not arrived) and falls due `deferred_window(c) - 1` open intervals later, the whole
-        day's at its last open interval."""
-        dates = self.horizon.stamps().date
-        lag = self.deferred_window(c) - 1
-        days = []
-        for day in sorted(set(dates[self.open[c]])):
-            positions = np.flatnonzero(self.open[c] & (dates == day))
-            cumulative = np.cumsum(self.demand.staff[c, positions])
+    def deferred_curves(self, c: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Deferred channel c's open intervals over the horizon (grid indices, in order) and,
+        cumulative up to the end of each (agents on shift x intervals, like `staff`), the
+        work due and the work arrived.
+
+        From the requirements' `volume` x `aht_seconds` (agent-seconds, shrinkage added back
+        as `staff` does): contacts arriving in (or before, when closed) open interval k are
+        due by the end of open interval k + `deferred_window(c)` - 1, as `scheduler.deferred`
+        plans them. Rounded to the `staff` plan: never more due, nor less arrived, than the
+        plan itself has done by then. Without volumes, the plan's `staff` falls due one
+        window after its interval and arrives in it.
+        """
+        positions = np.flatnonzero(self.open[c])
+        planned = np.cumsum(self.demand.staff[c, positions])
+        window = self.deferred_window(c)
+        work = self.demand.volume[c] * self.demand.aht_seconds[c]
+        if work.sum() <= 0:
             due = np.zeros(len(positions), dtype=np.int64)
-            if lag < len(positions):
-                due[lag:] = cumulative[: len(positions) - lag]
-            due[-1] = cumulative[-1]
-            days.append((positions, due, cumulative))
-        return tuple(days)
+            due[window - 1:] = planned[: max(len(positions) - window + 1, 0)]
+            return positions, due, planned
+        rank = np.searchsorted(positions, np.arange(len(work)))  # open rank at or after each interval
+        inside = rank < len(positions)  # arrivals after the last opening are next week's
+        size = len(positions) + window
+        arrived = np.cumsum(np.bincount(rank[inside], weights=work[inside], minlength=size))[: len(positions)]
+        due = np.cumsum(np.bincount(rank[inside] + window - 1, weights=work[inside], minlength=size))[: len(positions)]
+        per_staff = self.config.interval_minutes * 60.0 * (1.0 - self.config.channels[c].shrinkage)
+        due = np.minimum(np.ceil(due / per_staff - 1e-6).astype(np.int64), planned)
+        arrived = np.maximum(np.ceil(arrived / per_staff - 1e-6).astype(np.int64), planned)
+        return positions, due, arrived
 
     @property
     def over_cost(self) -> int:

@@ -116,16 +116,16 @@ def lp_lower_bound(inst: RosterInstance) -> float:
                 objective.SetCoefficient(over, inst.over_cost)
         if deferred:  # the same cumulative rule as `rules.deferred_coverage_terms`
             late = max(1, costs[0] // inst.deferred_window(c))
-            for positions, due, available in inst.deferred_days(c):
-                done = 0.0
-                for i, (t, need, cap) in enumerate(zip(positions, due, available, strict=True)):
-                    now = solver.NumVar(0.0, float(cap), "")
-                    solver.Add(now <= done + sum(coverage[c][t]))
-                    done = now
-                    if need > 0:
-                        behind = solver.NumVar(0.0, float(need), "")
-                        solver.Add(done + behind >= float(need))
-                        objective.SetCoefficient(behind, costs[0] if i == len(due) - 1 else late)
+            positions, due, arrived = inst.deferred_curves(c)
+            done = 0.0
+            for i, (t, need, cap) in enumerate(zip(positions, due, arrived, strict=True)):
+                now = solver.NumVar(0.0, float(cap), "")
+                solver.Add(now <= done + sum(coverage[c][t]))
+                done = now
+                if need > 0:
+                    behind = solver.NumVar(0.0, float(need), "")
+                    solver.Add(done + behind >= float(need))
+                    objective.SetCoefficient(behind, costs[0] if i == len(due) - 1 else late)
     objective.SetMinimization()
     with _quiet_stdout():
         status = solver.Solve()

@@ -10,8 +10,9 @@ coverage). Hard rules: skills, availability, at most one shift a day, max days a
 min rest between shifts (also from last week's ends), contract hours. Coverage is soft
 (convex under-coverage by depth weighted by channel importance, light over-coverage), so
 demand above the staff available never makes the model infeasible; a deferred channel's
-work may wait, so its under-coverage is cumulative over each day's open hours (work late
-beyond the response window, work not done by the close; `roster_rules`).
+work may wait, so its under-coverage is cumulative over its open intervals (work behind its
+response deadlines per interval behind, work not done by the horizon's last opening;
+`roster_rules`, `RosterInstance.deferred_curves`).
 
 Search (the direct model alone finds poor rosters slowly beyond a few dozen agents, so
 it is decomposed): a greedy roster (`roster_greedy`), then aggregate shift counts per

@@ -44,20 +44,20 @@ def under_coverage_terms(model: cp_model.CpModel, coverage: cp_model.LinearExprT
 
 
 def deferred_coverage_terms(model: cp_model.CpModel, coverage: Sequence[cp_model.LinearExprT],
-                            due: Sequence[int], available: Sequence[int], late_cost: int,
+                            due: Sequence[int], arrived: Sequence[int], late_cost: int,
                             miss_cost: int) -> Terms:
-    """Penalty of a deferred channel's work done late over one day's open intervals.
+    """Penalty of a deferred channel's work done late, over its open intervals in order.
 
-    `coverage[i]`: agents on the channel in the day's i-th open interval; `due[i]` and
-    `available[i]`: the work (agent-intervals, cumulative from the opening) due by its end
-    (the day's total at the last one) and arrived by then (agents working ahead of it have
-    nothing to do). Staff missing in one interval costs nothing when made up within the
-    response window; work done behind `due` costs `late_cost` per agent-interval and
-    interval behind, work still missing at the day's end `miss_cost` per agent-interval.
+    `coverage[i]`: agents on the channel in the i-th open interval; `due[i]` and
+    `arrived[i]`: the work (agent-intervals, cumulative) due by its end and arrived by
+    then (agents working ahead of the arrivals have nothing to do). Staff missing in one
+    interval costs nothing when made up before the work falls due; work behind `due` costs
+    `late_cost` per agent-interval and open interval behind, and work still missing at the
+    last open interval `miss_cost` per agent-interval.
     """
     terms: Terms = []
     done: cp_model.LinearExprT = 0
-    for i, (cov, need, cap) in enumerate(zip(coverage, due, available, strict=True)):
+    for i, (cov, need, cap) in enumerate(zip(coverage, due, arrived, strict=True)):
         now = model.NewIntVar(0, int(cap), "")  # work done by the end of interval i
         model.Add(now <= done + cov)
         done = now

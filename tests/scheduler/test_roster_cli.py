@@ -84,8 +84,9 @@ def test_schedule_writes_roster_and_coverage(tmp_path):
     assert check_roster(roster, agents, cfg) == []
     coverage = pd.read_csv(tmp_path / "out" / "coverage.csv")
     assert list(coverage.columns) == ["channel", "interval_start", "required", "scheduled", "service_level"]
-    sunday = coverage[(coverage["channel"] == "voice") & coverage["interval_start"].str.startswith("2026-12-13 10:00")]
-    assert sunday[["required", "scheduled"]].iloc[0].tolist() == [2, 1]
+    # Sunday: 2 voice agents needed 07:00-15:00, A1 alone works 8 h less a 1-h break (where is a tie)
+    sunday = coverage[(coverage["channel"] == "voice") & coverage["interval_start"].str.startswith("2026-12-13")]
+    assert sunday["required"].max() == 2 and sunday["scheduled"].max() == 1 and sunday["scheduled"].sum() == 14
 
 
 def test_schedule_bad_requirements_is_a_one_line_error(tmp_path):

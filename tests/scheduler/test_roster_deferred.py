@@ -1,6 +1,8 @@
 """Deferred channels in the roster model: staff missing in one interval may be made up
-later within the response window (cumulative coverage over the open day), queue channels
-keep the per-interval rule. Each roster re-verified by the independent checker (`solve`)."""
+later, before its contacts fall due (cumulative coverage over the open intervals), but not
+before they arrive; queue channels keep the per-interval rule. Each roster re-verified by
+the independent checker (`solve`). The cases' contacts (10 per staff, 240 s) are more work
+than their `staff`, so the deadlines follow the `staff` plan (never more due than planned)."""
 
 from __future__ import annotations
 
@@ -58,37 +60,41 @@ def test_work_made_up_after_the_window_is_charged_per_interval_late():
     assert result.lower_bound <= result.objective + 1e-9
 
 
-def test_work_never_done_by_the_close_costs_the_full_weight_plus_lateness():
-    # nobody can work social: the 10:30 peak (importance 0.5) is late from 12:00 to 21:00
-    # (19 intervals at 50 / 4 per interval) and still missing at the 21:30 close (50)
+def test_work_never_done_costs_the_full_weight_plus_lateness():
+    # nobody can work social: the 10:30 Monday peak (importance 0.5) is due by the end of
+    # 12:00, late from there to Sunday 21:00 (20 - 1 open intervals Monday, 28 on each of 6
+    # days: 187 at 50 / 4) and still missing at the last opening, Sunday 21:30 (50)
     cfg = config(channels=(replace(SOCIAL, importance=0.5), VOICE), starts=("11:00",))
     result = solve(demand(("social", 0, "10:30", "11:00", 1)), [agent("A", ("voice",))], cfg)
-    assert result.objective == pytest.approx(19 * 12.5 + 50.0)
+    assert result.objective == pytest.approx(187 * 12.5 + 50.0)
     assert result.lower_bound == pytest.approx(result.objective)
 
 
-def test_deferred_days_lag_the_requirement_by_the_window():
+def test_deferred_curves_follow_the_deadlines_and_the_arrivals():
     cfg = config(channels=(SOCIAL,), starts=("11:00",))
-    inst = build_instance(demand(("social", 0, "08:00", "09:30", 1), ("social", 1, "21:30", "22:00", 2)),
-                          (agent("A", ("social",)),), cfg)
+    req = demand(("social", 0, "08:00", "09:30", 1), ("social", 1, "21:30", "22:00", 2))
+    req.loc[:, "volume"] = 3.0  # 3 x 240 s = 720 s per interval, under one staff (1260 s productive)
+    inst = build_instance(req, (agent("A", ("social",)),), cfg)
     assert inst.deferred_window(0) == 4
-    days = inst.deferred_days(0)
-    assert len(days) == 7 and all(len(positions) == 28 for positions, _, _ in days)
-    monday, tuesday = days[0][1], days[1][1]
-    # 08:00, 08:30, 09:00 need one each, due 3 intervals later; all done by the close
-    np.testing.assert_array_equal(monday[:8], [0, 0, 0, 1, 2, 3, 3, 3])
-    assert monday[-1] == 3
-    # ... and each may be worked from its own interval on, not before
-    np.testing.assert_array_equal(days[0][2][:5], [1, 2, 3, 3, 3])
-    # the last interval's work is due at the close the same day (not carried to Wednesday)
-    assert tuesday.max() == 2 and tuesday[-1] == 2 and tuesday[-2] == 0
+    positions, due, arrived = inst.deferred_curves(0)
+    assert len(positions) == 7 * 28
+    # Monday 08:00, 08:30, 09:00 bring 720 s each, due 3 intervals later: 0.57, 1.14, 1.71
+    # staff rounded up (arrivals: never below the plan's 1, 2, 3)
+    np.testing.assert_array_equal(due[:8], [0, 0, 0, 1, 2, 2, 2, 2])
+    np.testing.assert_array_equal(arrived[:5], [1, 2, 3, 3, 3])
+    # Tuesday 21:30's contacts fall due Wednesday 09:00 (the clock stops while closed)
+    tuesday_close, wednesday_nine = 28 + 27, 2 * 28 + 2
+    assert due[tuesday_close] == 2 and arrived[tuesday_close] == 5
+    assert due[wednesday_nine - 1] == 2 and due[wednesday_nine] == 3
 
 
 def test_work_cannot_be_done_before_it_arrives():
     # the only shift (08:00-16:00) ends before the 17:00 peak: covering social early does
-    # nothing, so nobody is rostered and the peak is late 18:30 .. 21:00 and missing at the close
+    # nothing, so A (off after Monday) is not rostered; the peak, due by the end of 18:30,
+    # is late to Sunday 21:00 (7 - 1 open intervals Monday, 28 on each of 6 days at 100 / 4)
+    # and then missing
     cfg = config(channels=(SOCIAL,), starts=("08:00",))
-    result = solve(demand(("social", 0, "17:00", "17:30", 1)), [agent("A", ("social",))], cfg)
+    result = solve(demand(("social", 0, "17:00", "17:30", 1)), [agent("A", ("social",), off_days=range(1, 7))], cfg)
     assert len(result.roster) == 0
-    assert result.objective == pytest.approx(6 * 25.0 + 100.0)
+    assert result.objective == pytest.approx(174 * 25.0 + 100.0)
     assert result.lower_bound == pytest.approx(result.objective)
