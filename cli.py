@@ -160,18 +160,6 @@ def run(
                      model=model, staff_to=staff_to)
 
 
-def _load_inputs(history: Path, events: Path | None, config: Path, fill_zero: bool):
-    """(config, History, events frame or None) read and validated."""
-    from forecast.data import load_events, load_history
-    from scheduler.config import load_config
-
-    cfg = load_config(config)
-    hist = load_history(history, cfg.timezone, cfg.interval_minutes, fill_zero=fill_zero,
-                        channels=cfg.channel_names)
-    evs = load_events(events, cfg.timezone, cfg.channel_names) if events is not None else None
-    return cfg, hist, evs
-
-
 @app.command()
 @user_errors
 def forecast(
@@ -198,7 +186,9 @@ def forecast(
 
     check_horizon(horizon_days)
     check_models(model, allow_auto=True)
-    cfg, hist, evs = _load_inputs(history, events, config, fill_zero)
+    from pipeline import load_forecast_inputs
+
+    cfg, hist, evs = load_forecast_inputs(history, events, config, fill_zero=fill_zero)
     console = Console(stderr=True)
     with console.status("fitting models and calibrating on backtests..."):
         result = run_forecast(hist, evs, horizon_days, model=model)
@@ -261,7 +251,9 @@ def backtest(
 
     check_horizon(horizon_days)
     names = check_models(model, allow_auto=True)
-    cfg, hist, evs = _load_inputs(history, events, config, fill_zero)
+    from pipeline import load_forecast_inputs
+
+    cfg, hist, evs = load_forecast_inputs(history, events, config, fill_zero=fill_zero)
     console = Console()
     with Progress(console=console, transient=True) as bar:
         task = bar.add_task(f"{folds} folds x {len(names)} models", total=folds * len(names))

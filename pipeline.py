@@ -12,14 +12,17 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from forecast.data import History, load_events, load_history
 from scheduler.agents import Agent, load_agents
 from scheduler.config import PlanningConfig, load_config
-from scheduler.roster import RosterResult
 from staffcast_common import InputError
+
+if TYPE_CHECKING:
+    from scheduler.roster import RosterResult
 
 # progress(stage, completed, total, detail): called as each stage advances.
 Progress = Callable[[str, float, float, str], None]
@@ -54,17 +57,24 @@ class WeekPlan:
     simulation: pd.DataFrame
 
 
-def load_inputs(history: Path, events: Path, config: Path, agents: Path, *,
-                fill_zero: bool = False) -> Inputs:
-    """Read and validate the four input files (InputError on any mistake)."""
+def load_forecast_inputs(history: Path, events: Path | None, config: Path, *,
+                         fill_zero: bool = False) -> tuple[PlanningConfig, History, pd.DataFrame | None]:
+    """Config, history and (when a path is given) events, read and validated."""
     cfg = load_config(config)
     hist = load_history(history, cfg.timezone, cfg.interval_minutes, fill_zero=fill_zero,
                         channels=cfg.channel_names)
+    evts = load_events(events, cfg.timezone, cfg.channel_names) if events is not None else None
+    return cfg, hist, evts
+
+
+def load_inputs(history: Path, events: Path, config: Path, agents: Path, *,
+                fill_zero: bool = False) -> Inputs:
+    """Read and validate the four input files (InputError on any mistake)."""
+    cfg, hist, evts = load_forecast_inputs(history, events, config, fill_zero=fill_zero)
     missing = [c for c in cfg.channel_names if c not in hist.channels]
     if missing:
         raise InputError(history, f"no history for channel(s) {', '.join(missing)} named in "
                          f"{Path(config).name}", column="channel")
-    evts = load_events(events, cfg.timezone, cfg.channel_names)
     team = load_agents(agents, cfg)
     sources = {"history": Path(history), "events": Path(events), "config": Path(config),
                "agents": Path(agents)}
