@@ -19,7 +19,7 @@ from scheduler.lp_cover import add_coverage_lp, solve_lp
 
 # the interior-point optimum is exact to ~1e-9 (primal-dual gap); shave a little more so
 # the bound stays a bound
-SAFETY = 1e-6
+SAFETY = 1e-7
 
 
 def lp_lower_bound(inst: RosterInstance) -> float:

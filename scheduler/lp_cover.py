@@ -14,6 +14,7 @@ import os
 import sys
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import dataclass
 
 from ortools.linear_solver import pywraplp
 
@@ -39,12 +40,15 @@ def _quiet_stdout() -> Iterator[None]:
 
 
 def solve_lp(solver: pywraplp.Solver, *, vertex: bool) -> bool:
-    """Minimise with HiGHS' interior-point method; `vertex`: also run crossover for a basic
-    (sparse) solution, falling back to the interior one when crossover fails. Returns
-    True when an optimal solution is loaded."""
+    """Minimise with HiGHS' interior-point method; `vertex`: run crossover too, for a basic
+    (sparse) solution. Falls back to the interior solution when crossover fails and to
+    the simplex method when the interior-point method does not finish (it gives up on
+    some tiny LPs). Returns True when an optimal solution is loaded."""
     solver.Objective().SetMinimization()
-    for crossover in (("on", "off") if vertex else ("off",)):
-        solver.SetSolverSpecificParametersAsString(f"{IPM}run_crossover={crossover}\n")
+    attempts = [f"{IPM}run_crossover=on\n"] if vertex else []
+    attempts += [f"{IPM}run_crossover=off\n", "solver=simplex\n"]
+    for options in attempts:
+        solver.SetSolverSpecificParametersAsString(options)
         with _quiet_stdout():
             status = solver.Solve()
         if status == pywraplp.Solver.OPTIMAL:
@@ -52,7 +56,17 @@ def solve_lp(solver: pywraplp.Solver, *, vertex: bool) -> bool:
     return False
 
 
-def add_coverage_lp(solver: pywraplp.Solver, inst: RosterInstance, counts: Mapping[tuple[int, int], object]) -> None:
+@dataclass(frozen=True)
+class CoverLP:
+    """The coverage part's LP variables, keyed as `roster_cover.CoverVars`: lunches per
+    (group, shift, start interval) and channel counts per (group, channel, interval)."""
+
+    breaks: dict[tuple[int, int, int], pywraplp.Variable]
+    cover: dict[tuple[int, int, int], pywraplp.Variable]
+
+
+def add_coverage_lp(solver: pywraplp.Solver, inst: RosterInstance,
+                    counts: Mapping[tuple[int, int], object]) -> CoverLP:
     """Breaks, channel split and coverage penalties for `counts[g, s]` agents of group g
     on shift s, added to `solver` and its objective (a relaxation of `add_coverage`)."""
     shifts, n_t = inst.shifts, inst.horizon.n_intervals
@@ -60,6 +74,7 @@ def add_coverage_lp(solver: pywraplp.Solver, inst: RosterInstance, counts: Mappi
     objective = solver.Objective()
     brk = inst.config.shifts.break_minutes // inst.config.interval_minutes
     working = [[[] for _ in range(n_t)] for _ in inst.groups]
+    breaks, cover = {}, {}
     for (g, s), count in counts.items():
         shift = shifts[s]
         for t in range(shift.start, min(shift.end, n_t)):
@@ -68,6 +83,7 @@ def add_coverage_lp(solver: pywraplp.Solver, inst: RosterInstance, counts: Mappi
             lunches = [solver.NumVar(0.0, inf, "") for _ in shift.break_starts]
             solver.Add(sum(lunches) == count)
             for p, var in zip(shift.break_starts, lunches, strict=True):
+                breaks[g, s, p] = var
                 for t in range(p, min(p + brk, n_t)):
                     working[g][t].append(-var)
     assignable = inst.assignable | (inst.demand.staff > 0)
@@ -86,6 +102,7 @@ def add_coverage_lp(solver: pywraplp.Solver, inst: RosterInstance, counts: Mappi
             solver.Add(sum(ys) == sum(working[g][t]))
             for c, y in zip(channels, ys, strict=True):
                 coverage[c][t].append(y)
+                cover[g, c, t] = y
     for c, channel in enumerate(inst.config.channels):
         costs = inst.under_costs(c)
         deferred = channel.kind == "deferred"
@@ -118,3 +135,4 @@ def add_coverage_lp(solver: pywraplp.Solver, inst: RosterInstance, counts: Mappi
                     behind = solver.NumVar(0.0, float(need), "")
                     solver.Add(done + behind >= float(need))
                     objective.SetCoefficient(behind, costs[0] if i == len(due) - 1 else late)
+    return CoverLP(breaks, cover)

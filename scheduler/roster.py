@@ -53,12 +53,13 @@ from scheduler.lower_bound import lp_lower_bound
 from scheduler.realise import Solution, assignments_frame, realise, roster_frame
 from scheduler.roster_cover import add_coverage
 from scheduler.roster_greedy import greedy_solution
-from scheduler.roster_warmstart import warm_start
+from scheduler.roster_lp_start import lp_start
 from scheduler.shortfall import shortfall_report
 from staffcast_common import InputError
 
 HINT_SHARE = 0.1  # at most this share of the time limit completes each starting roster
-WARM_SHARE = 0.75  # share of the time left after the greedy start for the decomposition
+LP_SHARE = 0.1  # share of the time limit for rounding the LP into agents' weeks (the LP itself runs to the end)
+ROUND_DTIME = 2.0  # deterministic-time limit of one LNS sub-solve
 FINAL_SHARE = 0.1  # share of the time limit for the last whole-model CP-SAT run
 ProgressCallback = Callable[[float, float | None, float], None]  # objective, bound (None: not yet), seconds
 
@@ -111,17 +112,45 @@ class _Progress(cp_model.CpSolverSolutionCallback):
 
 
 def _complete(model: cp_model.CpModel, inst: RosterInstance, x, on_shift, cov, start: Solution, seconds: float,
-              seed: int) -> tuple[int, list[int]] | None:
-    """Complete a starting roster into a full solution of `model`: its shifts fixed,
-    breaks and channel counts hinted, everything else solved for (falling back to the
-    start's own breaks and channels, which leaves only the penalty variables to set)."""
+              seed: int, on_found: Callable[[int], None]) -> tuple[int, list[int]] | None:
+    """Complete a starting roster into a full solution of `model`: its shifts, breaks and
+    channels fixed (only penalty variables left, solved at once; `on_found(objective)` is
+    told), then, within `seconds`, better breaks and channels for the same shifts."""
     fixed = [(var, int((a, s) in start.shift_of)) for a in range(len(inst.agents)) for s, var in x[a].items()]
     counts = Counter((inst.agent_group[a], s) for a, s in start.shift_of)
     pairs = ((counts, on_shift), (start.breaks, cov.breaks), (start.cover, cov.cover))
     hinted = [(var, source.get(key, 0)) for source, variables in pairs for key, var in variables.items()]
-    # better breaks and channels for these shifts if found in time, else the start's own
-    return (complete_solution(model, fixed, hinted, seconds, seed)
-            or complete_solution(model, fixed + hinted, [], max(seconds, 5.0), seed))
+    best = complete_solution(model, fixed + hinted, [], max(seconds, 5.0), seed)
+    if best is None:  # the start's breaks or channels do not fit its shifts: solve for them
+        return complete_solution(model, fixed, hinted, seconds, seed)
+    on_found(best[0])
+    better = complete_solution(model, fixed, [], seconds, seed, start=best[1])
+    return better if better is not None and better[0] < best[0] else best
+
+
+def _day_neighbourhoods(inst: RosterInstance, x, cov) -> tuple[list, list[list[int]]]:
+    """LNS decisions (every shift, lunch and channel variable) and neighbourhoods: per day,
+    the day's shifts with the lunches and channels of its intervals; per pair of
+    consecutive days, the same for both; per day, its lunches and channels only."""
+    day_of_interval = np.minimum(np.arange(inst.horizon.n_intervals) * 7 // inst.horizon.week_intervals, 6)
+    decisions, day, kind = [], [], []
+    for a in range(len(inst.agents)):
+        for s, var in x[a].items():
+            decisions.append(var)
+            day.append(inst.shifts[s].day)
+            kind.append("shift")
+    for (_g, s, _p), var in cov.breaks.items():
+        decisions.append(var)
+        day.append(inst.shifts[s].day)
+        kind.append("cover")
+    for (_g, _c, t), var in cov.cover.items():
+        decisions.append(var)
+        day.append(int(day_of_interval[t]))
+        kind.append("cover")
+    near = [[i for i, d in enumerate(day) if d == today] for today in range(7)]
+    near += [[i for i, d in enumerate(day) if d in (today, today + 1)] for today in range(6)]
+    near += [[i for i, d in enumerate(day) if d == today and kind[i] == "cover"] for today in range(7)]
+    return decisions, near
 
 
 def _relative_gap(objective: float, bound: float) -> float:
@@ -198,37 +227,33 @@ def build_roster(requirements: pd.DataFrame, agents: tuple[Agent, ...], config: 
     model.Minimize(sum(coef * expr for expr, coef in terms))
 
     # ------------------------------------------------------------------ starting rosters
-    # greedy roster (feasible at once), then the decomposition (aggregate shift counts,
-    # then agents); each is completed into a full solution of this model, the best kept
+    # greedy roster (feasible at once), then the LP-guided one (`roster_lp_start`); each is
+    # completed into a full solution of this model, the better kept
     limit = float(time_limit_seconds or config.solver.time_limit_seconds)
     n_workers = int(workers or config.solver.workers)
     seed = int(config.solver.seed if seed is None else seed)
     progress = _Progress(on_solution, started)
     elapsed = lambda: time.perf_counter() - started  # noqa: E731
-    greedy = greedy_solution(inst)
-    best = _complete(model, inst, x, on_shift, cov, greedy, HINT_SHARE * limit, seed)
+    found = lambda objective: progress.report(objective / SCALE, None)  # noqa: E731
+    best = _complete(model, inst, x, on_shift, cov, greedy_solution(inst), HINT_SHARE * limit, seed, found)
     if best is not None:
         progress.report(best[0] / SCALE, None)
-    warm = warm_start(inst, WARM_SHARE * (limit - elapsed()), seed, greedy)
-    if warm is not None:
-        candidate = _complete(model, inst, x, on_shift, cov, Solution(set(warm.shift_of), warm.breaks, warm.cover),
-                              HINT_SHARE * limit, seed)
+    guided = lp_start(inst, LP_SHARE * limit, seed)
+    if guided is not None:
+        candidate = _complete(model, inst, x, on_shift, cov, guided, HINT_SHARE * limit, seed,
+                              lambda objective: best is None or objective < best[0] and found(objective))
         if candidate is not None and (best is None or candidate[0] < best[0]):
             best = candidate
             progress.report(best[0] / SCALE, None)
 
     # ------------------------------------------------------------------ solve
-    # polish by LNS over chunks of agents (deterministic, one worker per sub-model), then
-    # a last CP-SAT run on the whole model for the status and the proven bound
+    # polish by LNS (deterministic, one worker per sub-model): one day (or day pair) at a
+    # time, its shifts, lunches and channels free and the rest of the week fixed; then a
+    # last CP-SAT run on the whole model for the status and the proven bound
     final = max(FINAL_SHARE * limit, 1.0)
     if best is not None:
-        decisions = [var for a in range(len(agents)) for var in x[a].values()]
-        owner = [a for a in range(len(agents)) for _ in x[a]]
-        chunk = max(4, len(agents) // 15)  # chunks of agents of the same or related skill groups
-        order = sorted(np.random.default_rng(seed).permutation(len(agents)), key=lambda a: inst.agent_group[a])
-        chunks = [set(order[k:k + chunk]) for k in range(0, len(agents), chunk)]
-        near = [[i for i, a in enumerate(owner) if a in members_] for members_ in chunks]
-        best = lns(model, decisions, near, best, limit - elapsed() - final, seed, round_dtime=0.5,
+        decisions, near = _day_neighbourhoods(inst, x, cov)
+        best = lns(model, decisions, near, best, limit - elapsed() - final, seed, round_dtime=ROUND_DTIME,
                    on_improve=lambda objective: progress.report(objective / SCALE, None))
         set_hint(model, best[1])
     solver = cp_model.CpSolver()
