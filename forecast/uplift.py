@@ -12,18 +12,22 @@ The uplift of a day (share over its no-event baseline, 0.5 = +50%) is
   end (`post0`..`post3`, decay); `h = 1` on the reference phase (see below);
 - `w` damps (or amplifies) the effect on Saturdays and Sundays.
 
-Two fits, both robust non-linear least squares (scipy) with one pseudo-observation pulling
-`h` towards PRIOR_SHAPE:
+Two fits, both robust non-linear least squares (scipy, soft L1 loss):
 
-- `fit_pooled_uplifts` (multi-day events: waves, releases) fits every channel the kind
-  touches at once, in logs (`log(actual / baseline)`, so a day's noise weighs the same on
-  a quiet and a busy day): one amplitude per channel, one shape, elasticity and weekend
-  factor shared by the channels. Who is affected and when (the ramp, the plateau, the
-  decay, the weekend lull) is a property of the event, how much of it lands on each channel
-  is the channel's; pooling triples the days behind the shape and elasticity. Reference
-  phase: `hold` (else the latest ramp phase seen), so `A` is the plateau uplift.
+- `fit_pooled_uplifts` (multi-day events: waves, releases) fits every multi-day kind on
+  all its channels at once, in logs (`log(actual / baseline)`, so a day's noise weighs the
+  same on a quiet and a busy day). Per kind and channel an amplitude; per kind one shape,
+  elasticity and weekend factor shared by its channels (who is affected and when - the
+  ramp, the plateau, the decay, the weekend lull - is a property of the event, how much of
+  it lands on each channel is the channel's; pooling triples the days behind them), each
+  pulled towards the ones shared by all kinds with the weight of SHRINK days, so a kind
+  seen once or twice borrows the others' timing. The reference phase is `hold` (else the
+  latest ramp phase seen), so `A` is the plateau uplift, and the ramp days (`day0`,
+  `day1`) reach at most the plateau: with a dozen past events one noisy plateau day
+  otherwise tilts the learned ramp above the plateau.
 - `fit_uplift` (one channel; holidays and hours-long events): in shares, as closed days
-  (-100%) have no log; reference phase `day0`.
+  (-100%) have no log; reference phase `day0`; one pseudo-event pulls `h` towards
+  PRIOR_SHAPE.
 """
 
 from __future__ import annotations
@@ -39,7 +43,9 @@ PHASES = ("pre", "day0", "day1", "hold") + tuple(f"post{k}" for k in range(POST_
 # Prior shape (one pseudo-event pulls h towards it): nothing before, flat during, decay after.
 PRIOR_SHAPE = np.array([0.0, 1.0, 1.0, 1.0, 0.4, 0.15, 0.05, 0.0])
 LOG_FLOOR = -0.95  # uplift shares are clipped here before taking logs (a day at 5% of its baseline)
-ROBUST_SCALE = 0.1  # residuals beyond ~10% (log or share) count linearly, not squared (soft L1)
+ROBUST_SCALE = 0.1  # share fits: residuals beyond 10 points count linearly, not squared (soft L1)
+LOG_ROBUST_SCALE = 0.2  # log fits: beyond ~3 typical day-noise sigmas (6-7% a day) counts linearly
+SHRINK = 4.0  # days' weight pulling a kind's shape, elasticity and weekend factor towards all kinds'
 
 
 @dataclass(frozen=True)
@@ -121,51 +127,102 @@ def reference_phase(phase: np.ndarray) -> int:
     return next((p for p in (3, 2, 1) if p in seen), 1)
 
 
-def fit_pooled_uplifts(kind: str, points: pd.DataFrame, size_ref: float) -> dict[str, Uplift]:
-    """Fit one multi-day kind on all its channels at once from points (event, channel,
-    size, phase, weekend, uplift): per-channel amplitude, shared shape, elasticity and
-    weekend factor, in logs. Returns channel -> Uplift (channels with no day inside an event
-    are left out)."""
+class _Layout:
+    """Positions of the parameters of a joint fit in the flat vector least_squares moves."""
+
+    def __init__(self) -> None:
+        self.size = 0
+
+    def take(self, n: int) -> slice:
+        out = slice(self.size, self.size + n)
+        self.size += n
+        return out
+
+
+def fit_pooled_uplifts(points: pd.DataFrame, size_refs: dict[str, float]) -> dict[tuple[str, str], Uplift]:
+    """Fit every multi-day kind on all its channels at once from points (kind, event,
+    channel, size, phase, weekend, uplift), in logs. Per kind and channel an amplitude; per
+    kind a shape, elasticity and weekend factor, each pulled towards the one shared by all
+    kinds with the weight of SHRINK days (so a kind seen a few times borrows the timing the
+    others show, one seen often keeps its own). Returns (kind, channel) -> Uplift; channels
+    with no day inside an event of the kind are left out."""
     inside = (points["phase"] >= 1) & (points["phase"] <= 3)
-    channels = sorted(points.loc[inside, "channel"].unique())
-    points = points[points["channel"].isin(channels)]
-    if not channels:
+    keep = points.set_index(["kind", "channel"]).index.isin(
+        points.loc[inside, ["kind", "channel"]].drop_duplicates().set_index(["kind", "channel"]).index)
+    points = points[keep].reset_index(drop=True)
+    if points.empty:
         return {}
-    col = points["channel"].map({c: i for i, c in enumerate(channels)}).to_numpy()
+    kinds = sorted(points["kind"].unique())
+    pairs = sorted(points[["kind", "channel"]].drop_duplicates().itertuples(index=False, name=None))
+    pair_of = {pc: i for i, pc in enumerate(pairs)}
+    pair = np.array([pair_of[(k, c)] for k, c in zip(points["kind"], points["channel"], strict=True)])
+    kind_of_pair = np.array([kinds.index(k) for k, _ in pairs])
+    g = kind_of_pair[pair]
     phase = points["phase"].to_numpy()
     weekend = points["weekend"].to_numpy(dtype=bool)
     target = np.log1p(np.maximum(points["uplift"].to_numpy(dtype=float), LOG_FLOOR))
-    log_size = _log_size(points["size"].to_numpy(dtype=float), size_ref)
-    free_b = np.ptp(log_size) > 1e-6 if len(log_size) else False
-    free_w = _free_weekend(phase, weekend)
-    ref = reference_phase(phase[(phase >= 1) & (phase <= 3)])
-    present = np.array([np.any(phase == p) for p in range(len(PHASES))])
-    free_h = present & (np.arange(len(PHASES)) != ref)
-    h0 = PRIOR_SHAPE / PRIOR_SHAPE[ref]
-    k = len(channels)
+    log_size = np.zeros(len(points))
+    for i, kind in enumerate(kinds):
+        log_size[g == i] = _log_size(points.loc[g == i, "size"].to_numpy(dtype=float), size_refs[kind])
+    n_ph, hold = len(PHASES), PHASES.index("hold")
+    ref = [reference_phase(phase[(g == i) & (phase >= 1) & (phase <= 3)]) for i in range(len(kinds))]
+    seen = [np.array([np.any((g == i) & (phase == p)) for p in range(n_ph)]) & (np.arange(n_ph) != ref[i])
+            for i in range(len(kinds))]
+    free_b = [bool(np.ptp(log_size[g == i]) > 1e-6) for i in range(len(kinds))]
+    free_w = [_free_weekend(phase[g == i], weekend[g == i]) for i in range(len(kinds))]
+    layout = _Layout()
+    amp_at, b_at, w_at = layout.take(len(pairs)), layout.take(len(kinds)), layout.take(len(kinds))
+    h_at = [layout.take(int(s.sum())) for s in seen]
+    bbar_at, wbar_at, hbar_at = layout.take(1), layout.take(1), layout.take(n_ph - 1)
+    not_hold = np.arange(n_ph) != hold
+    prior = PRIOR_SHAPE / PRIOR_SHAPE[hold]
 
     def unpack(x):
-        amp, b, w = x[:k], x[k] if free_b else 0.0, x[k + 1] if free_w else 1.0
-        h = np.array(h0)
-        h[np.flatnonzero(free_h)] = x[k + 2:]
-        return amp, b, w, h
+        b = np.where(free_b, x[b_at], 0.0)
+        w = np.where(free_w, x[w_at], 1.0)
+        hbar = np.ones(n_ph)
+        hbar[not_hold] = x[hbar_at]
+        h = np.empty((len(kinds), n_ph))
+        for i, r in enumerate(ref):  # a kind's unseen phases follow the shared shape
+            h[i] = hbar / hbar[r] if abs(hbar[r]) > 1e-6 else hbar
+            h[i, r] = 1.0
+            h[i, seen[i]] = x[h_at[i]]
+        return x[amp_at], b, w, h, x[bbar_at][0], x[wbar_at][0], hbar
 
     def residuals(x):
-        amp, b, w, h = unpack(x)
-        pred = amp[col] * np.exp(b * log_size) * h[phase] * np.where(weekend, w, 1.0)
-        prior = np.mean(np.abs(amp)) * (h - h0)[free_h]
-        return np.concatenate([np.log1p(np.maximum(pred, LOG_FLOOR)) - target, prior])
+        amp, b, w, h, bbar, wbar, hbar = unpack(x)
+        pred = amp[pair] * np.exp(b[g] * log_size) * h[g, phase] * np.where(weekend, w[g], 1.0)
+        out = [np.log1p(np.maximum(pred, LOG_FLOOR)) - target]
+        for i, r in enumerate(ref):  # each kind pulled towards the shared timing and elasticity
+            scale = np.sqrt(SHRINK) * np.mean(np.abs(amp[kind_of_pair == i]))
+            shared = hbar / hbar[r] if abs(hbar[r]) > 1e-6 else hbar
+            out.append(scale * (h[i] - shared)[seen[i]])
+            out.append(scale * np.array([b[i] - bbar, w[i] - wbar])[[free_b[i], free_w[i]]])
+        out.append(np.mean(np.abs(amp)) * (hbar - prior)[not_hold])  # one pseudo-day pulls the shared shape
+        return np.concatenate(out)
 
-    on_ref = phase == ref
-    amp0 = [float(np.mean(np.expm1(target[on_ref & (col == i)]))) if np.any(on_ref & (col == i)) else 0.1
-            for i in range(k)]
-    amp0 = [a if abs(a) > 1e-3 else 1e-3 for a in amp0]
-    x0 = np.concatenate([amp0, [0.5, 1.0], h0[free_h]])
-    lower = np.concatenate([np.full(k, -1.0), [-1.0, 0.0], np.full(int(free_h.sum()), -5.0)])
-    upper = np.concatenate([np.full(k, 20.0), [2.0, 2.0], np.full(int(free_h.sum()), 5.0)])
+    x0 = np.zeros(layout.size)
+    on_ref = phase == np.asarray(ref)[g]
+    x0[amp_at] = [max(abs(float(np.mean(np.expm1(target[on_ref & (pair == i)])))), 1e-3)
+                  if np.any(on_ref & (pair == i)) else 0.1 for i in range(len(pairs))]
+    x0[b_at], x0[w_at], x0[bbar_at], x0[wbar_at], x0[hbar_at] = 0.5, 1.0, 0.5, 1.0, prior[not_hold]
+    for i, r in enumerate(ref):
+        x0[h_at[i]] = (prior / prior[r])[seen[i]]
+    lower, upper = np.full(layout.size, -5.0), np.full(layout.size, 5.0)
+    lower[amp_at], upper[amp_at] = -1.0, 20.0
+    lower[b_at], upper[b_at], lower[bbar_at], upper[bbar_at] = -1.0, 2.0, -1.0, 2.0
+    lower[w_at], upper[w_at], lower[wbar_at], upper[wbar_at] = 0.0, 2.0, 0.0, 2.0
+    for i, r in enumerate(ref):  # ramp-up: the first days reach at most the plateau
+        ramp = np.flatnonzero(seen[i])
+        upper[np.arange(h_at[i].start, h_at[i].stop)[(ramp >= 1) & (ramp < r)]] = 1.0
+    upper[np.arange(hbar_at.start, hbar_at.stop)[[PHASES.index("day0"), PHASES.index("day1")]]] = 1.0
     fit = least_squares(residuals, np.clip(x0, lower + 1e-9, upper - 1e-9), bounds=(lower, upper),
-                        loss="soft_l1", f_scale=ROBUST_SCALE)
-    amp, b, w, h = unpack(fit.x)
-    shape = tuple(float(v) for v in h)
-    return {c: Uplift(kind, c, float(amp[i]), float(size_ref), float(b), shape, float(w),
-                      int(points.loc[col == i, "event"].nunique())) for i, c in enumerate(channels)}
+                        loss="soft_l1", f_scale=LOG_ROBUST_SCALE)
+    amp, b, w, h, *_ = unpack(fit.x)
+    out = {}
+    for (kind, channel), i in pair_of.items():
+        k = kinds.index(kind)
+        events = int(points.loc[pair == i, "event"].nunique())
+        out[(kind, channel)] = Uplift(kind, channel, float(amp[i]), float(size_refs[kind]), float(b[k]),
+                                      tuple(float(v) for v in h[k]), float(w[k]), events)
+    return out

@@ -120,27 +120,24 @@ class WaveModel(DailyProfileModel):
                          for ch, rows in history.groupby("channel")}
         uplifts: dict[tuple[str, str], Uplift] = {}
         keys = sorted({effect_key(span[0]) for span in self._spans})
+        pooled, size_refs = [], {}
         with threadpool_limits(limits=1, user_api="blas"):
             for key in keys:
                 sized = np.array([span[0].size for span in self._spans if effect_key(span[0]) == key], dtype=float)
                 sized = sized[np.isfinite(sized) & (sized > 0)]
-                size_ref = float(np.exp(np.mean(np.log(sized)))) if len(sized) else float("nan")
-                per_channel = {}
+                size_refs[key] = float(np.exp(np.mean(np.log(sized)))) if len(sized) else float("nan")
                 for channel, fit in self._fits.items():
                     observed = totals[channel].droplevel(0)
                     spans = [span for span in self._spans if effect_key(span[0]) == key and _touches(span[0], channel)]
                     points = self._points(channel, spans, observed, fit)
-                    if not points.empty and np.any(points["phase"] == 1):
-                        per_channel[channel] = points
-                if not per_channel:
-                    continue
-                if key == "holiday" or key.endswith("(hours)"):
-                    for channel, points in per_channel.items():
-                        uplifts[(key, channel)] = fit_uplift(key, channel, points, size_ref)
-                else:
-                    pooled = pd.concat([p.assign(channel=c) for c, p in per_channel.items()], ignore_index=True)
-                    for channel, uplift in fit_pooled_uplifts(key, pooled, size_ref).items():
-                        uplifts[(key, channel)] = uplift
+                    if points.empty or not np.any(points["phase"] == 1):
+                        continue
+                    if key == "holiday" or key.endswith("(hours)"):
+                        uplifts[(key, channel)] = fit_uplift(key, channel, points, size_refs[key])
+                    else:
+                        pooled.append(points.assign(kind=key, channel=channel, event=points["event"].astype(str)))
+            if pooled:
+                uplifts.update(fit_pooled_uplifts(pd.concat(pooled, ignore_index=True), size_refs))
         self.uplifts = uplifts
 
     def _window_uplift(self, channel: str, start: pd.Timestamp, stop: pd.Timestamp) -> float:
