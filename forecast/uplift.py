@@ -168,18 +168,18 @@ def fit_pooled_uplifts(points: pd.DataFrame, size_refs: dict[str, float]) -> dic
     ref = [reference_phase(phase[(g == i) & (phase >= 1) & (phase <= 3)]) for i in range(len(kinds))]
     seen = [np.array([np.any((g == i) & (phase == p)) for p in range(n_ph)]) & (np.arange(n_ph) != ref[i])
             for i in range(len(kinds))]
-    free_b = [bool(np.ptp(log_size[g == i]) > 1e-6) for i in range(len(kinds))]
-    free_w = [_free_weekend(phase[g == i], weekend[g == i]) for i in range(len(kinds))]
+    free_b = np.array([np.ptp(log_size[g == i]) > 1e-6 for i in range(len(kinds))], dtype=bool)
+    free_w = np.array([_free_weekend(phase[g == i], weekend[g == i]) for i in range(len(kinds))], dtype=bool)
     layout = _Layout()
-    amp_at, b_at, w_at = layout.take(len(pairs)), layout.take(len(kinds)), layout.take(len(kinds))
+    amp_at, b_at, w_at = layout.take(len(pairs)), layout.take(sum(free_b)), layout.take(sum(free_w))
     h_at = [layout.take(int(s.sum())) for s in seen]
-    bbar_at, wbar_at, hbar_at = layout.take(1), layout.take(1), layout.take(n_ph - 1)
+    bbar_at, wbar_at, hbar_at = layout.take(int(any(free_b))), layout.take(int(any(free_w))), layout.take(n_ph - 1)
     not_hold = np.arange(n_ph) != hold
     prior = PRIOR_SHAPE / PRIOR_SHAPE[hold]
 
     def unpack(x):
-        b = np.where(free_b, x[b_at], 0.0)
-        w = np.where(free_w, x[w_at], 1.0)
+        b, w = np.zeros(len(kinds)), np.full(len(kinds), x[wbar_at].sum() if free_w.any() else 1.0)
+        b[free_b], w[free_w] = x[b_at], x[w_at]  # a kind never seen at a weekend takes the shared factor
         hbar = np.ones(n_ph)
         hbar[not_hold] = x[hbar_at]
         h = np.empty((len(kinds), n_ph))
@@ -187,7 +187,7 @@ def fit_pooled_uplifts(points: pd.DataFrame, size_refs: dict[str, float]) -> dic
             h[i] = hbar / hbar[r] if abs(hbar[r]) > 1e-6 else hbar
             h[i, r] = 1.0
             h[i, seen[i]] = x[h_at[i]]
-        return x[amp_at], b, w, h, x[bbar_at][0], x[wbar_at][0], hbar
+        return x[amp_at], b, w, h, x[bbar_at].sum(), x[wbar_at].sum(), hbar
 
     def residuals(x):
         amp, b, w, h, bbar, wbar, hbar = unpack(x)
