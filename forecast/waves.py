@@ -1,68 +1,37 @@
 """Wave-aware model: learns what onboarding/migration waves, releases, outages and
 holidays do to each channel's daily contacts, and applies it to future events.
 
-For every event kind and channel the uplift of a day, relative to the baseline the
-wave-blind daily model gives for that day (fitted with all event days left out, so past
-waves never distort the weekday seasonality), is
-
-    uplift = A * (size / size_ref) ** b * h[phase] * (w if weekend else 1)
-
-- `size_ref` is the geometric mean size of the kind's past events, so an event without a
-  size gets the kind's mean uplift `A * h[phase]`;
-- `b` is the power-law elasticity to size (0 when sizes are absent or all equal);
-- `phase` is the day within the wave: the day before it (`pre`), its first and second
-  days (`day0`, `day1`, ramp-up), later days (`hold`, the peak) and the days after its end
-  (`post0`..`post3`, decay); `h[day0] = 1` fixes the scale;
-- `w` damps (or amplifies) the effect on Saturdays and Sundays.
+Each day's total is the wave-blind daily model's baseline for that day (fitted with all
+event days left out, so past waves never distort the weekday seasonality) times
+`1 + uplift` of every event influencing it, spread over the day by the intraday profile.
+The uplift curve per event kind and channel (size elasticity, ramp/plateau/decay shape,
+weekend factor) and how it is fitted are in `forecast.uplift`: multi-day kinds are fitted
+on all their channels at once, holidays per channel. Days another event also influences
+are left out of an event's fit, so overlapping events never blur each other's curve.
 
 An event shorter than a day (an outage, a maintenance window) is learned apart, per
 interval: phase `day0` is the uplift of the intervals during it, `day1` of an equally long
 window after it (decay); the days it covers keep their baseline otherwise.
 
-The parameters are fitted by robust non-linear least squares (scipy). A holiday is an
-event like any other: its uplift is negative (closed days count as -100%), the days after
-it learn the rebound, and its days follow the intraday profile of the quietest weekday.
+A holiday is an event like any other: its uplift is negative (closed days count as
+-100%), the days after it learn the rebound, and its days follow the intraday profile of
+the quietest weekday.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 import pandas as pd
-from scipy.optimize import least_squares
 from threadpoolctl import threadpool_limits
 
 from forecast.models import local_clock
 from forecast.profile import DailyProfileModel
+from forecast.uplift import PHASES, POST_DAYS, Uplift, fit_pooled_uplifts, fit_uplift
+
+__all__ = ["PHASES", "Uplift", "WaveModel", "effect_key", "event_phases", "is_short"]
 
 PRE_DAYS = 1
-POST_DAYS = 4
-PHASES = ("pre", "day0", "day1", "hold") + tuple(f"post{k}" for k in range(POST_DAYS))
-# Prior shape (one pseudo-event pulls h towards it): nothing before, flat during, decay after.
-PRIOR_SHAPE = np.array([0.0, 1.0, 1.0, 1.0, 0.4, 0.15, 0.05, 0.0])
 WINDOW = -1  # phase of a day covered by an hours-long event's windows (applied per interval)
-
-
-@dataclass(frozen=True)
-class Uplift:
-    """Learned effect of one event kind on one channel (see the module docstring)."""
-
-    kind: str
-    channel: str
-    amplitude: float  # A: uplift share on day0 at size_ref (0.5 = +50%)
-    size_ref: float  # geometric mean past size (NaN when the kind has no sizes)
-    elasticity: float  # b
-    shape: tuple[float, ...]  # h per PHASES
-    weekend: float  # w
-    events: int  # past events it was learned from
-
-    def at(self, size: float, phase: int, weekend: bool) -> float:
-        """Uplift share for an event of `size` (NaN: mean size) on a day of `phase`."""
-        scale = 1.0
-        if np.isfinite(size) and np.isfinite(self.size_ref) and size > 0:
-            scale = (size / self.size_ref) ** self.elasticity
-        return self.amplitude * scale * self.shape[phase] * (self.weekend if weekend else 1.0)
 
 
 def _event_span(ev) -> tuple[pd.Timestamp, pd.Timestamp]:
@@ -108,47 +77,6 @@ def _touches(ev, channel: str) -> bool:
     return channel in ev.channels or "*" in ev.channels
 
 
-def fit_uplift(kind: str, channel: str, points: pd.DataFrame, size_ref: float) -> Uplift:
-    """Fit one kind's uplift on one channel from points (event, size, phase, weekend, uplift)."""
-    sizes = points["size"].to_numpy(dtype=float)
-    phase = points["phase"].to_numpy()
-    weekend = points["weekend"].to_numpy(dtype=bool)
-    u = points["uplift"].to_numpy(dtype=float)
-    log_size = np.log(np.where(np.isfinite(sizes) & (sizes > 0), sizes, size_ref) / size_ref) \
-        if np.isfinite(size_ref) else np.zeros(len(u))
-    free_b = np.ptp(log_size) > 1e-6 if len(log_size) else False
-    inside = (phase >= 1) & (phase <= 3)
-    free_w = bool((weekend & inside).any() and (~weekend & inside).any())
-    day0 = (phase == 1) & ~weekend
-    amp0 = float(np.mean(u[day0])) if day0.any() else float(np.mean(u[phase == 1]))
-    amp0 = amp0 if abs(amp0) > 1e-3 else 1e-3
-    h0 = PRIOR_SHAPE.copy()
-    if kind.endswith("(hours)"):
-        h0[2] = PRIOR_SHAPE[4]  # the window after an hours-long event decays like a day after
-    present = np.array([np.any(phase == p) for p in range(len(PHASES))])
-
-    def unpack(x):
-        amp, b, w = x[0], x[1] if free_b else 0.0, x[2] if free_w else 1.0
-        h = np.array(h0)
-        h[np.flatnonzero(present & (np.arange(len(PHASES)) != 1))] = x[3:]
-        return amp, b, w, h
-
-    def residuals(x):
-        amp, b, w, h = unpack(x)
-        pred = amp * np.exp(b * log_size) * h[phase] * np.where(weekend, w, 1.0)
-        prior = amp * (h - h0)[present & (np.arange(len(PHASES)) != 1)]
-        return np.concatenate([pred - u, prior])
-
-    x0 = np.concatenate([[amp0, 0.0, 1.0], h0[present & (np.arange(len(PHASES)) != 1)]])
-    lower = np.concatenate([[-1.0, -1.0, 0.0], np.full(len(x0) - 3, -5.0)])
-    upper = np.concatenate([[20.0, 2.0, 2.0], np.full(len(x0) - 3, 5.0)])
-    fit = least_squares(residuals, np.clip(x0, lower + 1e-9, upper - 1e-9), bounds=(lower, upper),
-                        loss="soft_l1", f_scale=0.1)
-    amp, b, w, h = unpack(fit.x)
-    return Uplift(kind, channel, float(amp), float(size_ref), float(b), tuple(float(v) for v in h), float(w),
-                  int(points["event"].nunique()))
-
-
 class WaveModel(DailyProfileModel):
     """Daily baseline (event days left out) x learned event uplifts x intraday profile."""
 
@@ -192,18 +120,24 @@ class WaveModel(DailyProfileModel):
                          for ch, rows in history.groupby("channel")}
         uplifts: dict[tuple[str, str], Uplift] = {}
         keys = sorted({effect_key(span[0]) for span in self._spans})
+        pooled, size_refs = [], {}
         with threadpool_limits(limits=1, user_api="blas"):
-            for channel, fit in self._fits.items():
-                observed = totals[channel].droplevel(0)
-                for key in keys:
+            for key in keys:
+                sized = np.array([span[0].size for span in self._spans if effect_key(span[0]) == key], dtype=float)
+                sized = sized[np.isfinite(sized) & (sized > 0)]
+                size_refs[key] = float(np.exp(np.mean(np.log(sized)))) if len(sized) else float("nan")
+                for channel, fit in self._fits.items():
+                    observed = totals[channel].droplevel(0)
                     spans = [span for span in self._spans if effect_key(span[0]) == key and _touches(span[0], channel)]
                     points = self._points(channel, spans, observed, fit)
                     if points.empty or not np.any(points["phase"] == 1):
                         continue
-                    sized = np.array([span[0].size for span in self._spans if effect_key(span[0]) == key], dtype=float)
-                    sized = sized[np.isfinite(sized) & (sized > 0)]
-                    size_ref = float(np.exp(np.mean(np.log(sized)))) if len(sized) else float("nan")
-                    uplifts[(key, channel)] = fit_uplift(key, channel, points, size_ref)
+                    if key == "holiday" or key.endswith("(hours)"):
+                        uplifts[(key, channel)] = fit_uplift(key, channel, points, size_refs[key])
+                    else:
+                        pooled.append(points.assign(kind=key, channel=channel, event=points["event"].astype(str)))
+            if pooled:
+                uplifts.update(fit_pooled_uplifts(pd.concat(pooled, ignore_index=True), size_refs))
         self.uplifts = uplifts
 
     def _window_uplift(self, channel: str, start: pd.Timestamp, stop: pd.Timestamp) -> float:
@@ -218,9 +152,17 @@ class WaveModel(DailyProfileModel):
         base = self.predict_baseline(channel, pd.Series(inside.index))
         return float(inside.sum() / base.sum() - 1.0) if base.sum() > 0 else float("nan")
 
+    def _shared_days(self, channel: str) -> pd.DatetimeIndex:
+        """Days of `channel` influenced by more than one event (left out of every fit)."""
+        days = pd.DatetimeIndex(np.concatenate([np.asarray(span[1]) for span in self._spans
+                                                if _touches(span[0], channel)] or [np.array([], "M8[ns]")]))
+        return days[days.duplicated()].unique()
+
     def _points(self, channel, spans, observed: pd.Series, fit) -> pd.DataFrame:
-        """Observed uplift of every past day of these events: event, size, phase, weekend, uplift."""
+        """Observed uplift of every past day of these events that no other event influences:
+        event, size, phase, weekend, uplift."""
         rows = []
+        shared = self._shared_days(channel)
         for i, (ev, days, phase, _, _) in enumerate(spans):
             inside = (days >= fit.first_day) & (days <= fit.last_day)
             days, phase = days[inside], phase[inside]
@@ -231,7 +173,7 @@ class WaveModel(DailyProfileModel):
                 closed = np.isnan(actual) & np.isin(days.day_of_week, fit.weekdays)
                 actual = np.where(closed, 0.0, actual)
             base = self.baseline_daily(channel, days)
-            ok = np.isfinite(actual) & (base > 0) & (phase != WINDOW)
+            ok = np.isfinite(actual) & (base > 0) & (phase != WINDOW) & ~days.isin(shared)
             rows.append(pd.DataFrame({"event": i, "size": ev.size, "phase": phase[ok],
                                       "weekend": days.day_of_week[ok] >= 5,
                                       "uplift": actual[ok] / base[ok] - 1.0}))
