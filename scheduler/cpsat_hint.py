@@ -10,17 +10,14 @@ from __future__ import annotations
 from ortools.sat.python import cp_model
 
 
-def complete_solution(model: cp_model.CpModel, fixed, hinted, seconds: float, seed: int,
-                      start: list[int] | None = None) -> tuple[int, list[int]] | None:
+def complete_solution(model: cp_model.CpModel, fixed, hinted, seconds: float,
+                      seed: int) -> tuple[int, list[int]] | None:
     """Solve a copy of `model` with `fixed` (var, value) pairs fixed and `hinted` ones
     hinted (one worker, `seconds` at most). Returns (objective, every variable's value)
-    or None when the copy finds no solution in time. `start`: a complete solution of
-    `model` (every variable's value) hinted instead of `hinted`."""
+    or None when the copy finds no solution in time."""
     copy = model.clone()
     for var, value in fixed:
         copy.Add(copy.get_int_var_from_proto_index(var.index) == int(value))
-    if start is not None:
-        set_hint(copy, start)
     for var, value in hinted:
         copy.AddHint(copy.get_int_var_from_proto_index(var.index), int(value))
     solver = cp_model.CpSolver()

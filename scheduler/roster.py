@@ -14,14 +14,16 @@ work may wait, so its under-coverage is cumulative over its open intervals (work
 response deadlines per interval behind, work not done by the horizon's last opening;
 `roster_rules`, `RosterInstance.deferred_curves`).
 
-Search (the direct model alone finds poor rosters slowly beyond a few dozen agents, so
-it is decomposed): a greedy roster (`roster_greedy`), then aggregate shift counts per
-skill group and agents matched to them (`roster_warmstart`), each completed into a full
-solution of this model; the better one is polished by a deterministic LNS (`cpsat_lns`:
-one chunk of agents of neighbouring skill groups freed at a time) and handed as a
-complete hint to a last CP-SAT run on the whole model, which reports the status and the
-proven bound. Every CP-SAT run uses linearization level 2: with its cuts the covering
-LP is nearly integral and breaks/channels for fixed shifts solve in about a second.
+Search (CP-SAT alone stalls on this model: its LP on the coverage part does not finish
+its root in half a minute for 150 agents): a greedy roster (`roster_greedy`), completed at
+once into a full solution, is the first roster; then an LP-guided one
+(`roster_lp_start`: the LP relaxation per class of interchangeable agents with one start
+time per agent, solved by HiGHS' interior-point method and rounded agent by agent, with
+lunches and channels from the coverage LP), completed the same way; the better is
+polished by a deterministic LNS (`cpsat_lns`: one day or pair of days free - its shifts,
+lunches and channels - the rest of the week fixed) and handed as a complete hint to a
+last CP-SAT run on the whole model, which reports the status and the proven bound.
+Every CP-SAT run uses linearization level 2.
 
 Determinism: the seed goes to every `solver.parameters.random_seed`; the LNS and the
 stages run one worker per sub-model with deterministic-time limits; the last run uses
@@ -60,7 +62,7 @@ from staffcast_common import InputError
 HINT_SHARE = 0.1  # at most this share of the time limit completes each starting roster
 LP_SHARE = 0.1  # share of the time limit for rounding the LP into agents' weeks (the LP itself runs to the end)
 ROUND_DTIME = 2.0  # deterministic-time limit of one LNS sub-solve
-FINAL_SHARE = 0.1  # share of the time limit for the last whole-model CP-SAT run
+FINAL_SHARE = 0.05  # share of the time limit for the last whole-model CP-SAT run
 ProgressCallback = Callable[[float, float | None, float], None]  # objective, bound (None: not yet), seconds
 
 
@@ -112,44 +114,39 @@ class _Progress(cp_model.CpSolverSolutionCallback):
 
 
 def _complete(model: cp_model.CpModel, inst: RosterInstance, x, on_shift, cov, start: Solution, seconds: float,
-              seed: int, on_found: Callable[[int], None]) -> tuple[int, list[int]] | None:
+              seed: int) -> tuple[int, list[int]] | None:
     """Complete a starting roster into a full solution of `model`: its shifts, breaks and
-    channels fixed (only penalty variables left, solved at once; `on_found(objective)` is
-    told), then, within `seconds`, better breaks and channels for the same shifts."""
+    channels fixed, only penalty variables left (solved at once); when its breaks or
+    channels do not fit its shifts, they are solved for within `seconds` instead. (The
+    LNS improves breaks and channels later, one day at a time.)"""
     fixed = [(var, int((a, s) in start.shift_of)) for a in range(len(inst.agents)) for s, var in x[a].items()]
     counts = Counter((inst.agent_group[a], s) for a, s in start.shift_of)
     pairs = ((counts, on_shift), (start.breaks, cov.breaks), (start.cover, cov.cover))
     hinted = [(var, source.get(key, 0)) for source, variables in pairs for key, var in variables.items()]
-    best = complete_solution(model, fixed + hinted, [], max(seconds, 5.0), seed)
-    if best is None:  # the start's breaks or channels do not fit its shifts: solve for them
-        return complete_solution(model, fixed, hinted, seconds, seed)
-    on_found(best[0])
-    better = complete_solution(model, fixed, [], seconds, seed, start=best[1])
-    return better if better is not None and better[0] < best[0] else best
+    return (complete_solution(model, fixed + hinted, [], max(seconds, 5.0), seed)
+            or complete_solution(model, fixed, hinted, seconds, seed))
 
 
 def _day_neighbourhoods(inst: RosterInstance, x, cov) -> tuple[list, list[list[int]]]:
     """LNS decisions (every shift, lunch and channel variable) and neighbourhoods: per day,
-    the day's shifts with the lunches and channels of its intervals; per pair of
-    consecutive days, the same for both; per day, its lunches and channels only."""
+    its lunches and channels; per day and skill group, also the group's shifts that day."""
     day_of_interval = np.minimum(np.arange(inst.horizon.n_intervals) * 7 // inst.horizon.week_intervals, 6)
-    decisions, day, kind = [], [], []
+    decisions, day, group = [], [], []
     for a in range(len(inst.agents)):
         for s, var in x[a].items():
             decisions.append(var)
             day.append(inst.shifts[s].day)
-            kind.append("shift")
+            group.append(inst.agent_group[a])
     for (_g, s, _p), var in cov.breaks.items():
         decisions.append(var)
         day.append(inst.shifts[s].day)
-        kind.append("cover")
+        group.append(-1)
     for (_g, _c, t), var in cov.cover.items():
         decisions.append(var)
         day.append(int(day_of_interval[t]))
-        kind.append("cover")
-    near = [[i for i, d in enumerate(day) if d == today] for today in range(7)]
-    near += [[i for i, d in enumerate(day) if d in (today, today + 1)] for today in range(6)]
-    near += [[i for i, d in enumerate(day) if d == today and kind[i] == "cover"] for today in range(7)]
+        group.append(-1)
+    near = [[i for i, d in enumerate(day) if d == today and group[i] in (-1, g)]
+            for today in range(7) for g in range(-1, len(inst.groups))]
     return decisions, near
 
 
@@ -234,14 +231,12 @@ def build_roster(requirements: pd.DataFrame, agents: tuple[Agent, ...], config: 
     seed = int(config.solver.seed if seed is None else seed)
     progress = _Progress(on_solution, started)
     elapsed = lambda: time.perf_counter() - started  # noqa: E731
-    found = lambda objective: progress.report(objective / SCALE, None)  # noqa: E731
-    best = _complete(model, inst, x, on_shift, cov, greedy_solution(inst), HINT_SHARE * limit, seed, found)
+    best = _complete(model, inst, x, on_shift, cov, greedy_solution(inst), HINT_SHARE * limit, seed)
     if best is not None:
         progress.report(best[0] / SCALE, None)
     guided = lp_start(inst, LP_SHARE * limit, seed)
     if guided is not None:
-        candidate = _complete(model, inst, x, on_shift, cov, guided, HINT_SHARE * limit, seed,
-                              lambda objective: best is None or objective < best[0] and found(objective))
+        candidate = _complete(model, inst, x, on_shift, cov, guided, HINT_SHARE * limit, seed)
         if candidate is not None and (best is None or candidate[0] < best[0]):
             best = candidate
             progress.report(best[0] / SCALE, None)

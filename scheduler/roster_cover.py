@@ -1,9 +1,8 @@
 """Coverage part of the roster models: breaks, channel choice and coverage penalties,
 given how many agents of each skill group work each shift.
 
-Shared by the full model (`scheduler.roster`) and the aggregate first stage
-(`scheduler.roster_warmstart`): both hand in `on_shift[g, s]` (an integer variable: agents
-of skill group g on shift s) and get back the break counts, the channel counts and the
+Used by the full model (`scheduler.roster`), which hands in `on_shift[g, s]` (an integer
+variable: agents of skill group g on shift s) and gets back the break counts, the channel counts and the
 penalty terms of under-, over- and idle coverage.
 """
 

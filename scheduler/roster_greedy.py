@@ -141,18 +141,3 @@ def greedy_solution(inst: RosterInstance) -> Solution:
         greedy.agent_week(a)
     return Solution(greedy.shift_of, dict(greedy.breaks), dict(greedy.cover))
 
-
-def greedy_cover(inst: RosterInstance, shift_of: set[tuple[int, int]]) -> Solution:
-    """Lunch breaks and channels placed greedily for given shifts (agents with fewest skills
-    first, each lunch where it loses the least unmet demand): completes a roster of shifts
-    into model counts."""
-    greedy = _Greedy(inst)
-    by_agent: dict[int, list[int]] = {}
-    for a, s in sorted(shift_of):
-        by_agent.setdefault(a, []).append(s)
-    for a in sorted(by_agent, key=lambda a: (len(inst.agents[a].channels), a)):
-        channels = [c for c, name in enumerate(inst.channels) if name in inst.agents[a].channels]
-        for s in by_agent[a]:
-            _, p = greedy.shift_gain(a, s, greedy.value(channels))
-            greedy.take(a, s, p, channels)
-    return Solution(greedy.shift_of, dict(greedy.breaks), dict(greedy.cover))

@@ -8,22 +8,26 @@
    the rest rule met by construction and, on the benchmark instances, the same LP value
    as the per-agent relaxation (150 agents: 9,174.7 against 9,174.0). Its coverage part is
    `scheduler.lp_cover`; labour is the class's cheapest split of its hours.
-3. *Rounding*: each agent gets a start time (the LP's agents per start, by largest
-   remainder; the cheapest agents take the starts with the most hours), then per class a
-   small CP-SAT model picks every member's days and shift lengths at that start under
-   all per-agent rules, bringing the class's shift counts as close as it can to the LP's
-   (scaled to the rounded agents per start), then cheapest, then with days off together.
+3. *Relax-and-fix rounding*, one skill group at a time (fewest skills and largest
+   first): each agent gets a start time (the LP's agents per start, by largest
+   remainder; the cheapest agents take the starts with the most hours), then a small
+   CP-SAT model picks every member's days and shift lengths at that start under all
+   per-agent rules so the group's agents on shift per interval follow the LP's (falling
+   short costs twice as much as going over), then cheapest, then with days off
+   together; the LP is then solved again for the groups left, with the rounded ones
+   fixed, so the more flexible groups make up what the rounding lost.
+4. *Lunches and channels* from the coverage LP for the rounded shifts (`cover_for`).
 
-CP-SAT itself cannot do this global step: its LP on the coverage model does not finish
-its root in half a minute and its search from a greedy start stalls 25-30% above the
-bound. The shifts get greedy lunches and channels (`roster_greedy.greedy_cover`); the roster
-model (`scheduler.roster`) completes them with better ones and polishes the roster.
+CP-SAT alone cannot do the global step: its LP on the coverage model does not finish its
+root in half a minute for 150 agents, and its search from a greedy start stalls 25-30%
+above the bound. On the 150-agent benchmark the rounded shifts cost 5% above the LP
+bound (coverage LP 281 + labour 9,374 against 9,174); the roster model
+(`scheduler.roster`) completes them into a full solution and polishes it by LNS.
 """
 
 from __future__ import annotations
 
 import math
-import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
@@ -36,7 +40,9 @@ from scheduler.instance import SCALE, RosterInstance
 from scheduler.lp_cover import CoverLP, add_coverage_lp, solve_lp
 from scheduler.realise import Solution
 
-COUNT_WEIGHT = 100  # per hundredth of a shift the class's counts miss the LP's: ahead of cost and days off
+PROFILE_WEIGHT = 3  # per hundredth of an agent the group's on-shift profile misses the LP's, per interval
+RETRY = 5  # a group whose rounding finds nothing in its share of the time gets this many times more
+SHORT_WEIGHT = 2  # an interval short of the LP's profile costs this many times more than one above it
 
 
 @dataclass(frozen=True)
@@ -80,8 +86,10 @@ def _by_start(inst: RosterInstance, cls: AgentClass) -> dict[int, list[int]]:
     return by_start
 
 
-def class_lp(inst: RosterInstance, classes: list[AgentClass]) -> ClassPlan | None:
-    """Step 2: the stable-start LP per class; None when it does not solve."""
+def class_lp(inst: RosterInstance, classes: list[AgentClass],
+             fixed: Counter | None = None) -> ClassPlan | None:
+    """Step 2: the stable-start LP per class, on top of `fixed[g, s]` agents already placed
+    on shift s from group g; None when it does not solve."""
     solver = pywraplp.Solver.CreateSolver("HIGHS_LP")
     solver.SuppressOutput()
     objective = solver.Objective()
@@ -109,6 +117,8 @@ def class_lp(inst: RosterInstance, classes: list[AgentClass]) -> ClassPlan | Non
         solver.Add(60 * sum(hours) == sum(minutes[k, minute] for minute in _by_start(inst, cls)))
         for a, var in zip(cls.members, hours, strict=True):
             objective.SetCoefficient(var, inst.config.weights.cost * inst.agents[a].cost_per_hour * SCALE)
+    for key, n in (fixed or {}).items():
+        per_group[key].append(float(n))
     add_coverage_lp(solver, inst, {key: sum(vs) for key, vs in per_group.items()})
     if not solve_lp(solver, vertex=True):
         return None
@@ -132,69 +142,85 @@ def assign_starts(inst: RosterInstance, classes: list[AgentClass], plan: ClassPl
     return start_of
 
 
-def assign_class(inst: RosterInstance, cls: AgentClass, k: int, start_of: dict[int, int], plan: ClassPlan,
-                 carry: dict[int, float], seconds: float, seed: int) -> set[tuple[int, int]] | None:
-    """Step 3b for one class: every member's shifts at their start time, under the per-agent
-    rules; None when no week is found in `seconds`."""
-    shifts = inst.shifts
+def assign_group(inst: RosterInstance, classes: list[AgentClass], g: int, start_of: dict[int, int],
+                 plan: ClassPlan, seconds: float, seed: int) -> set[tuple[int, int]] | None:
+    """Step 3b for skill group g: every member's shifts at their start time, under the
+    per-agent rules, so that the group's agents on shift per interval follow the LP's
+    (short intervals cost SHORT_WEIGHT times more than full ones), then labour cost, then
+    isolated days off. None when no week is found in `seconds`."""
+    shifts, n_t = inst.shifts, inst.horizon.n_intervals
     model = cp_model.CpModel()
-    x, terms = {}, []
-    for a in cls.members:
-        mine = x[a] = {s: model.NewBoolVar("") for s in cls.allowed if shifts[s].start_minute == start_of[a]}
-        for d in range(7):
-            model.AddAtMostOne(var for s, var in mine.items() if shifts[s].day == d)
-        model.Add(sum(mine.values()) <= inst.config.rules.max_days_per_week)
-        model.AddLinearConstraint(sum(shifts[s].length_minutes * var for s, var in mine.items()),
-                                  cls.min_minutes, cls.max_minutes)
-        works = [sum(var for s, var in mine.items() if shifts[s].day == d) for d in range(7)]
-        terms += rules.days_off_terms(model, works, int(round(inst.config.weights.consecutive_days_off * SCALE)))
-        terms += rules.labour_cost_terms(mine, {s: inst.shift_cost(a, s) for s in mine})
-    for minute, options in _by_start(inst, cls).items():
-        here = [a for a in cls.members if start_of[a] == minute]
-        if not here:
+    target = np.zeros(n_t)
+    on_shift: list[list] = [[] for _ in range(n_t)]
+    terms = []
+    x = {}
+    for k, cls in enumerate(classes):
+        if cls.group != g:
             continue
-        scale = len(here) / max(plan.agents[k, minute], 1e-9)
-        for s in options:  # count short of / above the target, in hundredths of a shift
-            target = int(round(100 * max(scale * plan.shifts[k, s] + carry.get(s, 0.0), 0.0)))
-            count = 100 * sum(x[a][s] for a in here)
-            short = model.NewIntVar(0, max(target, 0), "")
-            above = model.NewIntVar(0, 100 * len(here), "")
-            model.Add(count - target == above - short)
-            terms += [(short, COUNT_WEIGHT), (above, COUNT_WEIGHT)]
+        by_start = _by_start(inst, cls)
+        for minute, options in by_start.items():
+            here = sum(start_of[a] == minute for a in cls.members)
+            scale = here / plan.agents[k, minute] if plan.agents[k, minute] > 1e-9 else 0.0
+            for s in options:
+                target[shifts[s].start:min(shifts[s].end, n_t)] += scale * plan.shifts[k, s]
+        for a in cls.members:
+            mine = x[a] = {s: model.NewBoolVar("") for s in by_start.get(start_of[a], [])}
+            for d in range(7):
+                model.AddAtMostOne(var for s, var in mine.items() if shifts[s].day == d)
+            model.Add(sum(mine.values()) <= inst.config.rules.max_days_per_week)
+            model.AddLinearConstraint(sum(shifts[s].length_minutes * var for s, var in mine.items()),
+                                      cls.min_minutes, cls.max_minutes)
+            works = [sum(var for s, var in mine.items() if shifts[s].day == d) for d in range(7)]
+            terms += rules.days_off_terms(model, works, int(round(inst.config.weights.consecutive_days_off * SCALE)))
+            terms += rules.labour_cost_terms(mine, {s: inst.shift_cost(a, s) for s in mine})
+            for s, var in mine.items():
+                for t in range(shifts[s].start, min(shifts[s].end, n_t)):
+                    on_shift[t].append(var)
+    for t in range(n_t):
+        if not on_shift[t] and target[t] < 1e-6:
+            continue
+        goal = int(round(100 * target[t]))
+        short = model.NewIntVar(0, max(goal, 0), "")
+        above = model.NewIntVar(0, 100 * len(on_shift[t]), "")
+        model.Add(100 * sum(on_shift[t]) - goal == above - short)
+        terms += [(short, SHORT_WEIGHT * PROFILE_WEIGHT), (above, PROFILE_WEIGHT)]
     model.Minimize(sum(c * e for e, c in terms))
     solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = max(seconds, 0.2)
+    solver.parameters.max_deterministic_time = max(seconds, 0.2)  # reproducible
+    solver.parameters.max_time_in_seconds = 3 * max(seconds, 0.2)  # a safety net on a loaded machine
     solver.parameters.num_workers = 1
     solver.parameters.random_seed = seed
     status = solver.Solve(model)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
-    return {(a, s) for a in cls.members for s, var in x[a].items() if solver.Value(var)}
+    return {(a, s) for a, mine in x.items() for s, var in mine.items() if solver.Value(var)}
 
 
 def lp_start(inst: RosterInstance, seconds: float, seed: int) -> Solution | None:
-    """Steps 1-3 within about `seconds` (plus the LP); None when a step finds nothing (the
-    caller keeps its other starting roster)."""
+    """Steps 1-3; the roundings take about `seconds` of CP-SAT's deterministic time in all
+    (the LPs run to their end). None when a step finds nothing (the caller keeps its
+    other starting roster).
+
+    Relax-and-fix: the groups are rounded one at a time, fewest skills and largest first,
+    and the LP is solved again for the groups left with the rounded ones fixed, so the
+    more flexible groups make up what rounding the others lost."""
     classes = agent_classes(inst)
-    plan = class_lp(inst, classes)
-    if plan is None:
-        return None
-    started = time.perf_counter()
-    start_of = assign_starts(inst, classes, plan)
+    sizes = Counter(inst.agent_group[a] for c in classes for a in c.members)
+    order = sorted(sizes, key=lambda g: (len(inst.groups[g]), -sizes[g], g))
     shift_of: set[tuple[int, int]] = set()
-    carry: dict[int, dict[int, float]] = defaultdict(dict)
-    total = sum(len(c.members) for c in classes)
-    for k, cls in enumerate(classes):
-        budget = max(seconds - (time.perf_counter() - started), 0.0) * len(cls.members) / total
-        chosen = assign_class(inst, cls, k, start_of, plan, carry[cls.group], budget, seed)
+    total = sum(sizes.values())
+    for g in order:
+        remaining = [c for c in classes if c.group in order[order.index(g):]]
+        plan = class_lp(inst, remaining, Counter((inst.agent_group[a], s) for a, s in shift_of))
+        if plan is None:
+            return None
+        start_of = assign_starts(inst, remaining, plan)
+        budget = seconds * sizes[g] / total
+        chosen = (assign_group(inst, remaining, g, start_of, plan, budget, seed)
+                  or assign_group(inst, remaining, g, start_of, plan, RETRY * max(budget, 1.0), seed))
         if chosen is None:
             return None
         shift_of |= chosen
-        # what this class misses or adds on a shift is carried to the group's next class
-        taken = Counter(s for _a, s in chosen)
-        for s in cls.allowed:
-            carry[cls.group][s] = carry[cls.group].get(s, 0.0) + plan.shifts[k, s] - taken.get(s, 0)
-        total -= len(cls.members)
     breaks, cover = cover_for(inst, shift_of)
     return Solution(shift_of, breaks, cover)
 
@@ -215,8 +241,8 @@ def _largest_remainder(values: dict, total: int) -> dict:
 
 def cover_for(inst: RosterInstance, shift_of: set[tuple[int, int]]):
     """Step 4: lunches and channel counts for fixed shifts, from the coverage LP (HiGHS,
-    basic solution) rounded consistently: lunches sum to the agents on each shift, channel
-    counts never exceed the agents working."""
+    basic solution): lunches rounded to sum to the agents on each shift, then the LP solved
+    again with them fixed for the channel counts (rounded, never above the agents working)."""
     counts = Counter((inst.agent_group[a], s) for a, s in shift_of)
     solver = pywraplp.Solver.CreateSolver("HIGHS_LP")
     solver.SuppressOutput()
@@ -228,6 +254,11 @@ def cover_for(inst: RosterInstance, shift_of: set[tuple[int, int]]):
         keys = [(g, s, p) for p in inst.shifts[s].break_starts]
         if keys:
             breaks.update(_largest_remainder({k: lp.breaks[k].solution_value() for k in keys}, n))
+    # with the lunches fixed, the channel split is a flow problem: its basic solution is integral
+    for key, var in lp.breaks.items():
+        var.SetBounds(breaks.get(key, 0), breaks.get(key, 0))
+    if not solve_lp(solver, vertex=True):
+        return {}, {}
     brk = inst.config.shifts.break_minutes // inst.config.interval_minutes
     working = Counter()
     for (g, s), n in counts.items():

@@ -1,0 +1,101 @@
+"""The LP-guided starting roster (`scheduler.roster_lp_start`) on small real instances:
+classes, the stable-start LP against the per-agent bound, rounded weeks under every hard
+rule, and lunches/channels that fit the shifts."""
+
+from collections import Counter
+
+import numpy as np
+import pytest
+from roster_cases import CHAT, EMAIL, VOICE, agent, config, demand, solve
+
+from scheduler.instance import build_instance
+from scheduler.lower_bound import lp_lower_bound
+from scheduler.roster_lp_start import agent_classes, class_lp, cover_for, lp_start
+
+STARTS = ("07:00", "08:00", "09:00", "11:00", "13:00", "15:00")
+
+
+def case():
+    cfg = config(channels=(VOICE, CHAT, EMAIL), lengths=(8.0, 9.0), starts=STARTS, break_minutes=60)
+    agents = [agent(f"V{i}", ("voice",), 32.0, 40.0, cost=10.0 + i % 3) for i in range(6)]
+    agents += [agent(f"M{i}", ("voice", "chat"), 32.0, 45.0, cost=11.0) for i in range(5)]
+    agents += [agent(f"E{i}", ("email", "chat"), 16.0, 27.0, cost=9.0, off_days=(6,)) for i in range(3)]
+    blocks = [("voice", d, "08:00", "20:00", 3 if d < 5 else 2) for d in range(7)]
+    blocks += [("voice", d, "10:00", "13:00", 2) for d in range(5)]
+    blocks += [("chat", d, "09:00", "21:00", 2) for d in range(7)]
+    blocks += [("email", d, "09:00", "17:00", 1) for d in range(6)]
+    return cfg, tuple(agents), demand(*blocks)
+
+
+def test_classes_gather_interchangeable_agents():
+    cfg, agents, req = case()
+    classes = agent_classes(build_instance(req, agents, cfg))
+    sizes = sorted(len(c.members) for c in classes)
+    # voice agents differ in cost only (one class), voice+chat alike, email agents alike
+    assert sizes == [3, 5, 6]
+    voice = next(c for c in classes if len(c.members) == 6)
+    costs = [agents[a].cost_per_hour for a in voice.members]
+    assert costs == sorted(costs)  # cheapest first
+
+
+def test_stable_start_lp_is_no_lower_than_the_per_agent_bound():
+    cfg, agents, req = case()
+    inst = build_instance(req, agents, cfg)
+    classes = agent_classes(inst)
+    plan = class_lp(inst, classes)
+    bound = lp_lower_bound(inst)
+    for k, cls in enumerate(classes):
+        here = sum(v for (k2, _), v in plan.agents.items() if k2 == k)
+        assert here == pytest.approx(len(cls.members))
+    # one start per agent restricts the per-agent relaxation: the plan costs at least the bound
+    assert plan.shifts and bound > 0
+    result = solve(req, agents, cfg, time_limit_seconds=5.0)
+    assert bound <= result.objective + 1e-6
+
+
+def test_rounded_weeks_keep_one_start_and_every_contract():
+    cfg, agents, req = case()
+    inst = build_instance(req, agents, cfg)
+    start = lp_start(inst, 3.0, seed=0)
+    assert start is not None
+    per_agent: dict[int, list[int]] = {}
+    for a, s in start.shift_of:
+        per_agent.setdefault(a, []).append(s)
+    for a, agent_ in enumerate(agents):
+        mine = per_agent.get(a, [])
+        assert len({inst.shifts[s].start_minute for s in mine}) <= 1  # stable start
+        assert len({inst.shifts[s].day for s in mine}) == len(mine)  # one shift a day
+        assert len(mine) <= cfg.rules.max_days_per_week
+        hours = sum(inst.shifts[s].hours for s in mine)
+        assert agent_.min_hours_week - 1e-9 <= hours <= agent_.max_hours_week + 1e-9
+        assert all(s in inst.allowed[a] for s in mine)  # availability (Sunday off for email agents)
+
+
+def test_lunches_and_channels_fit_the_shifts():
+    cfg, agents, req = case()
+    inst = build_instance(req, agents, cfg)
+    start = lp_start(inst, 3.0, seed=0)
+    counts = Counter((inst.agent_group[a], s) for a, s in start.shift_of)
+    lunches = Counter()
+    for (g, s, p), n in start.breaks.items():
+        assert p in inst.shifts[s].break_starts
+        lunches[g, s] += n
+    assert lunches == +counts
+    working = np.zeros((len(inst.groups), inst.horizon.n_intervals), dtype=int)
+    for (g, s), n in counts.items():
+        working[g, inst.shifts[s].start:inst.shifts[s].end] += n
+    for (g, _s, p), n in start.breaks.items():
+        working[g, p:p + 2] -= n  # 60-minute lunch, 30-minute grid
+    covering = np.zeros_like(working)
+    for (g, c, t), n in start.cover.items():
+        assert c in inst.group_channels(g)
+        covering[g, t] += n
+    assert (covering <= working).all()
+    assert cover_for(inst, set()) == ({}, {})
+
+
+def test_same_seed_same_start():
+    cfg, agents, req = case()
+    inst = build_instance(req, agents, cfg)
+    first, second = lp_start(inst, 3.0, seed=0), lp_start(inst, 3.0, seed=0)
+    assert first.shift_of == second.shift_of and first.breaks == second.breaks and first.cover == second.cover
