@@ -124,7 +124,7 @@ def add_coverage_lp(solver: pywraplp.Solver, inst: RosterInstance,
                 solver.Add(over >= cov - required)
                 objective.SetCoefficient(over, inst.over_cost)
         if deferred:  # the same cumulative rule as `rules.deferred_coverage_terms`
-            late = max(1, costs[0] // inst.deferred_window(c))
+            late = inst.late_cost(c)
             positions, due, arrived = inst.deferred_curves(c)
             done = 0.0
             for i, (t, need, cap) in enumerate(zip(positions, due, arrived, strict=True)):

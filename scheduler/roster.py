@@ -10,9 +10,10 @@ coverage). Hard rules: skills, availability, at most one shift a day, max days a
 min rest between shifts (also from last week's ends), contract hours. Coverage is soft
 (convex under-coverage by depth weighted by channel importance, light over-coverage), so
 demand above the staff available never makes the model infeasible; a deferred channel's
-work may wait, so its under-coverage is cumulative over its open intervals (work behind its
-response deadlines per interval behind, work not done by the horizon's last opening;
-`roster_rules`, `RosterInstance.deferred_curves`).
+coverage is cumulative over its open intervals: the roster must keep up with the staffing
+plan (which already lets contacts wait within their response window) and may work ahead of
+it on work that has arrived, paying the channel's weight per agent-interval and interval
+behind (`roster_rules`, `RosterInstance.deferred_curves`).
 
 Search (CP-SAT alone stalls on this model: its LP on the coverage part does not finish
 its root in half a minute for 150 agents): a greedy roster (`roster_greedy`), completed at

@@ -74,7 +74,7 @@ def add_coverage(model: cp_model.CpModel, inst: RosterInstance,
             if any((g, c, t) in cover for g in groups):
                 terms += rules.over_coverage_terms(model, coverage[t], required, upper, inst.over_cost)
         if channel.kind == "deferred":  # its work waits: staff missing now may be made up later
-            late = max(1, costs[0] // inst.deferred_window(c))
+            late = inst.late_cost(c)
             positions, due, arrived = inst.deferred_curves(c)
             terms += rules.deferred_coverage_terms(model, [coverage[t] for t in positions], due, arrived,
                                                    late, costs[0])
