@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -39,15 +40,21 @@ def _quiet_stdout() -> Iterator[None]:
         os.close(devnull)
 
 
-def solve_lp(solver: pywraplp.Solver, *, vertex: bool) -> bool:
+def solve_lp(solver: pywraplp.Solver, *, vertex: bool, deadline: float | None = None) -> bool:
     """Minimise with HiGHS' interior-point method; `vertex`: run crossover too, for a basic
     (sparse) solution. Falls back to the interior solution when crossover fails and to
     the simplex method when the interior-point method does not finish (it gives up on
-    some tiny LPs). Returns True when an optimal solution is loaded."""
+    some tiny LPs). `deadline` (a `time.perf_counter()` value): give up then. Returns True
+    when an optimal solution is loaded."""
     solver.Objective().SetMinimization()
     attempts = [f"{IPM}run_crossover=on\n"] if vertex else []
     attempts += [f"{IPM}run_crossover=off\n", "solver=simplex\n"]
     for options in attempts:
+        if deadline is not None:
+            left = deadline - time.perf_counter()
+            if left <= 0:
+                return False
+            solver.SetTimeLimit(max(int(left * 1000), 1))
         solver.SetSolverSpecificParametersAsString(options)
         with _quiet_stdout():
             status = solver.Solve()

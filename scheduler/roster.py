@@ -62,6 +62,7 @@ from staffcast_common import InputError
 
 HINT_SHARE = 0.1  # at most this share of the time limit completes each starting roster
 LP_SHARE = 0.1  # share of the time limit for rounding the LP into agents' weeks (the LP itself runs to the end)
+COMPLETE_SECONDS = 2.0  # kept for completing the LP-guided roster into a full solution
 ROUND_DTIME = 2.0  # deterministic-time limit of one LNS sub-solve
 FINAL_SHARE = 0.05  # share of the time limit for the last whole-model CP-SAT run
 ProgressCallback = Callable[[float, float | None, float], None]  # objective, bound (None: not yet), seconds
@@ -235,7 +236,8 @@ def build_roster(requirements: pd.DataFrame, agents: tuple[Agent, ...], config: 
     best = _complete(model, inst, x, on_shift, cov, greedy_solution(inst), HINT_SHARE * limit, seed)
     if best is not None:
         progress.report(best[0] / SCALE, None)
-    guided = lp_start(inst, LP_SHARE * limit, seed)
+    final = max(FINAL_SHARE * limit, 1.0)
+    guided = lp_start(inst, LP_SHARE * limit, seed, deadline=started + limit - final - COMPLETE_SECONDS)
     if guided is not None:
         candidate = _complete(model, inst, x, on_shift, cov, guided, HINT_SHARE * limit, seed)
         if candidate is not None and (best is None or candidate[0] < best[0]):
@@ -246,7 +248,6 @@ def build_roster(requirements: pd.DataFrame, agents: tuple[Agent, ...], config: 
     # polish by LNS (deterministic, one worker per sub-model): one day (or day pair) at a
     # time, its shifts, lunches and channels free and the rest of the week fixed; then a
     # last CP-SAT run on the whole model for the status and the proven bound
-    final = max(FINAL_SHARE * limit, 1.0)
     if best is not None:
         decisions, near = _day_neighbourhoods(inst, x, cov)
         best = lns(model, decisions, near, best, limit - elapsed() - final, seed, round_dtime=ROUND_DTIME,

@@ -28,6 +28,7 @@ bound (coverage LP 281 + labour 9,374 against 9,174); the roster model
 from __future__ import annotations
 
 import math
+import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
@@ -86,10 +87,11 @@ def _by_start(inst: RosterInstance, cls: AgentClass) -> dict[int, list[int]]:
     return by_start
 
 
-def class_lp(inst: RosterInstance, classes: list[AgentClass],
-             fixed: Counter | None = None) -> ClassPlan | None:
+def class_lp(inst: RosterInstance, classes: list[AgentClass], fixed: Counter | None = None,
+             deadline: float | None = None) -> ClassPlan | None:
     """Step 2: the stable-start LP per class, on top of `fixed[g, s]` agents already placed
-    on shift s from group g; None when it does not solve."""
+    on shift s from group g; None when it does not solve (by `deadline`, a
+    `time.perf_counter()` value)."""
     solver = pywraplp.Solver.CreateSolver("HIGHS_LP")
     solver.SuppressOutput()
     objective = solver.Objective()
@@ -120,7 +122,7 @@ def class_lp(inst: RosterInstance, classes: list[AgentClass],
     for key, n in (fixed or {}).items():
         per_group[key].append(float(n))
     add_coverage_lp(solver, inst, {key: sum(vs) for key, vs in per_group.items()})
-    if not solve_lp(solver, vertex=True):
+    if not solve_lp(solver, vertex=True, deadline=deadline):
         return None
     return ClassPlan({key: var.solution_value() for key, var in agents.items()},
                      {key: expr.solution_value() for key, expr in minutes.items()},
@@ -143,7 +145,7 @@ def assign_starts(inst: RosterInstance, classes: list[AgentClass], plan: ClassPl
 
 
 def assign_group(inst: RosterInstance, classes: list[AgentClass], g: int, start_of: dict[int, int],
-                 plan: ClassPlan, seconds: float, seed: int) -> set[tuple[int, int]] | None:
+                 plan: ClassPlan, seconds: float, seed: int, deadline: float) -> set[tuple[int, int]] | None:
     """Step 3b for skill group g: every member's shifts at their start time, under the
     per-agent rules, so that the group's agents on shift per interval follow the LP's
     (short intervals cost SHORT_WEIGHT times more than full ones), then labour cost, then
@@ -187,7 +189,8 @@ def assign_group(inst: RosterInstance, classes: list[AgentClass], g: int, start_
     model.Minimize(sum(c * e for e, c in terms))
     solver = cp_model.CpSolver()
     solver.parameters.max_deterministic_time = max(seconds, 0.2)  # reproducible
-    solver.parameters.max_time_in_seconds = 3 * max(seconds, 0.2)  # a safety net on a loaded machine
+    # a safety net on a loaded machine, and the caller's deadline
+    solver.parameters.max_time_in_seconds = max(min(3 * max(seconds, 0.2), deadline - time.perf_counter()), 0.01)
     solver.parameters.num_workers = 1
     solver.parameters.random_seed = seed
     status = solver.Solve(model)
@@ -196,32 +199,41 @@ def assign_group(inst: RosterInstance, classes: list[AgentClass], g: int, start_
     return {(a, s) for a, mine in x.items() for s, var in mine.items() if solver.Value(var)}
 
 
-def lp_start(inst: RosterInstance, seconds: float, seed: int) -> Solution | None:
-    """Steps 1-3; the roundings take about `seconds` of CP-SAT's deterministic time in all
-    (the LPs run to their end). None when a step finds nothing (the caller keeps its
-    other starting roster).
+def lp_start(inst: RosterInstance, seconds: float, seed: int, deadline: float) -> Solution | None:
+    """Steps 1-4; the roundings take about `seconds` of CP-SAT's deterministic time in all
+    (the LPs as long as they need). None when a step finds nothing or `deadline` (a
+    `time.perf_counter()` value) comes first (the caller keeps its other starting roster).
 
     Relax-and-fix: the groups are rounded one at a time, fewest skills and largest first,
     and the LP is solved again for the groups left with the rounded ones fixed, so the
-    more flexible groups make up what rounding the others lost."""
+    more flexible groups make up what rounding the others lost - while the deadline
+    leaves room for it (twice the last LP's time and the roundings left); otherwise the
+    last LP's plan serves the remaining groups."""
     classes = agent_classes(inst)
     sizes = Counter(inst.agent_group[a] for c in classes for a in c.members)
     order = sorted(sizes, key=lambda g: (len(inst.groups[g]), -sizes[g], g))
     shift_of: set[tuple[int, int]] = set()
-    total = sum(sizes.values())
+    total, left = sum(sizes.values()), sum(sizes.values())
+    plan, planned_for, start_of, lp_seconds = None, classes, {}, 0.0
     for g in order:
-        remaining = [c for c in classes if c.group in order[order.index(g):]]
-        plan = class_lp(inst, remaining, Counter((inst.agent_group[a], s) for a, s in shift_of))
-        if plan is None:
-            return None
-        start_of = assign_starts(inst, remaining, plan)
+        if plan is None or deadline - time.perf_counter() > 2 * lp_seconds + seconds * left / total:
+            planned_for = [c for c in classes if c.group in order[order.index(g):]]
+            started = time.perf_counter()
+            plan = class_lp(inst, planned_for, Counter((inst.agent_group[a], s) for a, s in shift_of), deadline)
+            lp_seconds = time.perf_counter() - started
+            if plan is None:
+                return None
+            start_of = assign_starts(inst, planned_for, plan)
         budget = seconds * sizes[g] / total
-        chosen = (assign_group(inst, remaining, g, start_of, plan, budget, seed)
-                  or assign_group(inst, remaining, g, start_of, plan, RETRY * max(budget, 1.0), seed))
+        chosen = (assign_group(inst, planned_for, g, start_of, plan, budget, seed, deadline)
+                  or assign_group(inst, planned_for, g, start_of, plan, RETRY * max(budget, 1.0), seed, deadline))
         if chosen is None:
             return None
         shift_of |= chosen
-    breaks, cover = cover_for(inst, shift_of)
+        left -= sizes[g]
+    breaks, cover = cover_for(inst, shift_of, deadline)
+    if time.perf_counter() > deadline:
+        return None
     return Solution(shift_of, breaks, cover)
 
 
@@ -239,7 +251,7 @@ def _largest_remainder(values: dict, total: int) -> dict:
     return {k: int(n) for k, n in zip(keys, count, strict=True)}
 
 
-def cover_for(inst: RosterInstance, shift_of: set[tuple[int, int]]):
+def cover_for(inst: RosterInstance, shift_of: set[tuple[int, int]], deadline: float | None = None):
     """Step 4: lunches and channel counts for fixed shifts, from the coverage LP (HiGHS,
     basic solution): lunches rounded to sum to the agents on each shift, then the LP solved
     again with them fixed for the channel counts (rounded, never above the agents working)."""
@@ -247,7 +259,7 @@ def cover_for(inst: RosterInstance, shift_of: set[tuple[int, int]]):
     solver = pywraplp.Solver.CreateSolver("HIGHS_LP")
     solver.SuppressOutput()
     lp: CoverLP = add_coverage_lp(solver, inst, {key: float(n) for key, n in counts.items()})
-    if not solve_lp(solver, vertex=True):
+    if not solve_lp(solver, vertex=True, deadline=deadline):
         return {}, {}
     breaks: dict[tuple[int, int, int], int] = {}
     for (g, s), n in counts.items():
@@ -257,7 +269,7 @@ def cover_for(inst: RosterInstance, shift_of: set[tuple[int, int]]):
     # with the lunches fixed, the channel split is a flow problem: its basic solution is integral
     for key, var in lp.breaks.items():
         var.SetBounds(breaks.get(key, 0), breaks.get(key, 0))
-    if not solve_lp(solver, vertex=True):
+    if not solve_lp(solver, vertex=True, deadline=deadline):
         return {}, {}
     brk = inst.config.shifts.break_minutes // inst.config.interval_minutes
     working = Counter()

@@ -2,6 +2,7 @@
 classes, the stable-start LP against the per-agent bound, rounded weeks under every hard
 rule, and lunches/channels that fit the shifts."""
 
+import time
 from collections import Counter
 
 import numpy as np
@@ -56,7 +57,7 @@ def test_stable_start_lp_is_no_lower_than_the_per_agent_bound():
 def test_rounded_weeks_keep_one_start_and_every_contract():
     cfg, agents, req = case()
     inst = build_instance(req, agents, cfg)
-    start = lp_start(inst, 3.0, seed=0)
+    start = lp_start(inst, 3.0, seed=0, deadline=time.perf_counter() + 60)
     assert start is not None
     per_agent: dict[int, list[int]] = {}
     for a, s in start.shift_of:
@@ -74,7 +75,7 @@ def test_rounded_weeks_keep_one_start_and_every_contract():
 def test_lunches_and_channels_fit_the_shifts():
     cfg, agents, req = case()
     inst = build_instance(req, agents, cfg)
-    start = lp_start(inst, 3.0, seed=0)
+    start = lp_start(inst, 3.0, seed=0, deadline=time.perf_counter() + 60)
     counts = Counter((inst.agent_group[a], s) for a, s in start.shift_of)
     lunches = Counter()
     for (g, s, p), n in start.breaks.items():
@@ -97,5 +98,12 @@ def test_lunches_and_channels_fit_the_shifts():
 def test_same_seed_same_start():
     cfg, agents, req = case()
     inst = build_instance(req, agents, cfg)
-    first, second = lp_start(inst, 3.0, seed=0), lp_start(inst, 3.0, seed=0)
+    first = lp_start(inst, 3.0, seed=0, deadline=time.perf_counter() + 60)
+    second = lp_start(inst, 3.0, seed=0, deadline=time.perf_counter() + 60)
     assert first.shift_of == second.shift_of and first.breaks == second.breaks and first.cover == second.cover
+
+
+def test_no_start_after_the_deadline():
+    cfg, agents, req = case()
+    inst = build_instance(req, agents, cfg)
+    assert lp_start(inst, 3.0, seed=0, deadline=time.perf_counter()) is None
