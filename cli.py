@@ -489,7 +489,8 @@ def schedule(
     typer.echo(f"status {result.status} after {result.wall_seconds:.1f} s (first roster "
                f"{result.first_feasible_seconds:.1f} s); objective {result.objective:,.1f}, "
                f"bound {result.best_bound:,.1f}, gap {result.gap:.1%}; "
-               f"LP lower bound {result.lower_bound:,.1f}, gap to it {result.lower_bound_gap:.1%}")
+               f"LP lower bound {result.lower_bound:,.1f}, gap to it {result.lower_bound_gap:.1%} "
+               f"({result.staffing_gap:.1%} on the staffing cost, soft rules {result.soft_penalty:,.1f} apart)")
     typer.echo(f"{len(result.roster)} shifts for {result.roster['agent_id'].nunique()} of {len(team)} agents")
     for row in summary.itertuples():
         typer.echo(f"  {row.channel:<8} {row.share_meeting_target:6.1%} of {row.open_intervals} open intervals "

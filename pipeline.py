@@ -172,6 +172,7 @@ def headline(plan: WeekPlan) -> dict[str, str]:
     out["roster solver"] = roster.status
     if roster.lower_bound_gap is not None:
         out["roster gap to LP lower bound"] = f"{roster.lower_bound_gap:.1%}"
+        out["staffing-cost gap (soft rules apart)"] = f"{roster.staffing_gap:.1%}"
     return out
 
 
@@ -223,6 +224,8 @@ def write_outputs(plan: WeekPlan, out_dir: Path, *, progress: Progress | None = 
     if roster.lower_bound is not None:
         solver["LP lower bound"] = roster.lower_bound
         solver["gap to LP bound"] = f"{roster.lower_bound_gap:.2%}"
+        solver["soft-rule penalty"] = roster.soft_penalty
+        solver["staffing-cost gap to LP bound"] = f"{roster.staffing_gap:.2%}"
     page = write_report(out_dir / "report.html", title=f"staffcast: week of {cfg.week_start:%d %b %Y}",
                         subtitle=" | ".join(inputs_summary.values()), summary=headline(plan),
                         figures=figures, tables={"Backtest (mean over folds)": backtest_table(plan.backtest)},

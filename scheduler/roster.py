@@ -77,6 +77,10 @@ class RosterResult:
     `gap` = (objective - best_bound) / objective (CP-SAT's own proof); `lower_bound` is the
     LP relaxation of the same model without the soft rules and `lower_bound_gap` =
     (objective - lower_bound) / objective (both None when the bound was not asked for).
+    `soft_penalty`: the part of the objective from the soft rules (days off, start
+    stability, fairness); the rest, `objective - soft_penalty`, is the staffing cost
+    (coverage penalties and labour) that the bound is a bound on, and `staffing_gap` =
+    (staffing cost - lower_bound) / staffing cost.
     Times in seconds. Frames: `roster` and `coverage` of DESIGN.md; `assignments` (extra:
     agent_id, interval_start, channel) says which channel each working agent covers per
     interval. `shortfall`: planner lines.
@@ -90,6 +94,8 @@ class RosterResult:
     first_feasible_seconds: float
     lower_bound: float | None
     lower_bound_gap: float | None
+    soft_penalty: float
+    staffing_gap: float | None
     roster: pd.DataFrame
     assignments: pd.DataFrame
     coverage: pd.DataFrame
@@ -205,20 +211,21 @@ def build_roster(requirements: pd.DataFrame, agents: tuple[Agent, ...], config: 
                     model.Add(var + sum(later) <= 1)
 
     # ------------------------------------------------------------------ soft rules
-    terms: rules.Terms = list(cov.terms)  # under-coverage (convex), over-coverage, idle
+    soft: rules.Terms = []  # days off, start stability, fairness
     start_minutes = [s.start_minute for s in shifts]
     late = [rules.is_late(s.start_minute, s.length_minutes) for s in shifts]
     late_counts, weekend_counts = [], []
     for a in range(len(agents)):
-        terms += rules.days_off_terms(model, works[a], int(round(weights.consecutive_days_off * SCALE)))
-        terms += rules.start_stability_terms(model, x[a], start_minutes, int(round(weights.start_stability * SCALE)))
+        soft += rules.days_off_terms(model, works[a], int(round(weights.consecutive_days_off * SCALE)))
+        soft += rules.start_stability_terms(model, x[a], start_minutes, int(round(weights.start_stability * SCALE)))
         if any(late[s] for s in x[a]):
             late_counts.append(sum(var for s, var in x[a].items() if late[s]))
         if any(shifts[s].day in rules.WEEKEND_DAYS for s in x[a]):
             weekend_counts.append(sum(works[a][d] for d in rules.WEEKEND_DAYS))
     fair = int(round(weights.fairness * SCALE))
-    terms += rules.fairness_terms(model, late_counts, config.rules.max_days_per_week, fair)
-    terms += rules.fairness_terms(model, weekend_counts, len(rules.WEEKEND_DAYS), fair)
+    soft += rules.fairness_terms(model, late_counts, config.rules.max_days_per_week, fair)
+    soft += rules.fairness_terms(model, weekend_counts, len(rules.WEEKEND_DAYS), fair)
+    terms: rules.Terms = [*cov.terms, *soft]  # coverage: under (convex), over, idle; then the soft rules
     for a in range(len(agents)):  # labour cost last
         terms += rules.labour_cost_terms(x[a], {s: inst.shift_cost(a, s) for s in x[a]})
 
@@ -279,15 +286,17 @@ def build_roster(requirements: pd.DataFrame, agents: tuple[Agent, ...], config: 
         breaks={k: values[v.index] for k, v in cov.breaks.items()},
         cover={k: values[v.index] for k, v in cov.cover.items()},
     )
-    return _report(inst, solver, status, objective, wall, progress, solution, lower_bound)
+    # every soft-rule term is a single variable (an isolated day off, start changes, an excess)
+    soft_penalty = sum(coef * values[expr.index] for expr, coef in soft)
+    return _report(inst, solver, status, objective, soft_penalty, wall, progress, solution, lower_bound)
 
 
-def _report(inst: RosterInstance, solver: cp_model.CpSolver, status: int, objective: int, wall: float,
-            progress: _Progress, solution: Solution, with_bound: bool) -> RosterResult:
+def _report(inst: RosterInstance, solver: cp_model.CpSolver, status: int, objective: int, soft_penalty: int,
+            wall: float, progress: _Progress, solution: Solution, with_bound: bool) -> RosterResult:
     bound = solver.BestObjectiveBound()
     # every objective term is >= 0, so 0 is a valid bound when the last run proved none
     bound = min(bound, objective) / SCALE if np.isfinite(bound) and bound > 0 else 0.0
-    objective = objective / SCALE
+    objective, soft = objective / SCALE, soft_penalty / SCALE
     lower = lp_lower_bound(inst) if with_bound else None
     realised = realise(inst, solution)
     roster = roster_frame(inst, realised)
@@ -298,6 +307,7 @@ def _report(inst: RosterInstance, solver: cp_model.CpSolver, status: int, object
         gap=_relative_gap(objective, bound), wall_seconds=wall,
         first_feasible_seconds=progress.first if progress.first is not None else wall,
         lower_bound=lower, lower_bound_gap=None if lower is None else _relative_gap(objective, lower),
+        soft_penalty=soft, staffing_gap=None if lower is None else _relative_gap(objective - soft, lower),
         roster=roster, assignments=assignments, coverage=coverage,
         shortfall=tuple(shortfall_report(inst, coverage, realised)),
     )

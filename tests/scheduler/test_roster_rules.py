@@ -175,3 +175,17 @@ def test_next_weeks_requirements_are_left_to_next_week():
     result = solve(req, [agent("A")], cfg)
     assert result.shortfall == ()
     assert len(result.roster) == 1 and days_worked(result, "A") == [0]
+
+
+def test_soft_penalty_is_reported_apart_from_the_staffing_cost():
+    # A, off on Wednesdays, must work exactly 4 x 8 h: Mon, Tue, Thu, Fri cover the demand,
+    # which leaves Wednesday an isolated day off (weight 5); Wednesday itself is short
+    # (16 intervals x 100) whatever the roster, so the staffing cost meets the LP bound
+    cfg = config(weights=WeightsConfig(consecutive_days_off=5.0, start_stability=0, fairness=0))
+    req = demand(*[("voice", d, "07:00", "15:00", 1) for d in range(5)])
+    result = solve(req, [agent("A", low=32.0, high=32.0, off_days=(2,))], cfg)
+    assert result.status == "OPTIMAL"
+    assert result.soft_penalty == pytest.approx(5.0)
+    assert result.objective == pytest.approx(4 * 8 * 10 * 0.05 + 16 * 100 + 5.0)
+    assert result.staffing_gap == pytest.approx(0.0, abs=1e-6)
+    assert result.lower_bound_gap == pytest.approx(5.0 / result.objective, rel=1e-4)
