@@ -63,7 +63,7 @@ from staffcast_common import InputError
 HINT_SHARE = 0.1  # at most this share of the time limit completes each starting roster
 LP_SHARE = 0.1  # share of the time limit for rounding the LP into agents' weeks (the LP itself runs to the end)
 COMPLETE_SECONDS = 2.0  # kept for completing the LP-guided roster into a full solution
-ROUND_DTIME = 4.0  # deterministic-time limit of one LNS sub-solve
+ROUND_DTIME = 2.0  # deterministic-time limit of one LNS sub-solve
 FINAL_SHARE = 0.05  # share of the time limit for the last whole-model CP-SAT run
 ProgressCallback = Callable[[float, float | None, float], None]  # objective, bound (None: not yet), seconds
 
