@@ -61,7 +61,7 @@ from scheduler.shortfall import shortfall_report
 from staffcast_common import InputError
 
 HINT_SHARE = 0.1  # at most this share of the time limit completes each starting roster
-LP_SHARE = 0.1  # share of the time limit for rounding the LP into agents' weeks (the LP itself runs to the end)
+LP_SHARE = 0.1  # share of the time limit for rounding the LP into agents' weeks (the LPs run to the deadline)
 COMPLETE_SECONDS = 2.0  # kept for completing the LP-guided roster into a full solution
 ROUND_DTIME = 2.0  # deterministic-time limit of one LNS sub-solve
 FINAL_SHARE = 0.05  # share of the time limit for the last whole-model CP-SAT run
