@@ -96,6 +96,11 @@ class RosterInstance:
         arrived = np.maximum(np.ceil(arrived / per_staff - 1e-6).astype(np.int64), planned)
         return positions, planned, arrived
 
+    def contract_minutes(self, a: int) -> tuple[int, int]:
+        """Agent a's contract as whole paid minutes per week (min, max)."""
+        agent = self.agents[a]
+        return (int(np.ceil(agent.min_hours_week * 60 - 1e-6)), int(np.floor(agent.max_hours_week * 60 + 1e-6)))
+
     @property
     def over_cost(self) -> int:
         """Integer cost of one agent-interval above the requirement (or idle)."""

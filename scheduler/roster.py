@@ -197,18 +197,8 @@ def build_roster(requirements: pd.DataFrame, agents: tuple[Agent, ...], config: 
     cov = add_coverage(model, inst, on_shift, [len(m) for m in members])
 
     # ------------------------------------------------------------------ hard rules
-    for a, agent in enumerate(agents):
-        for d in range(7):
-            model.AddAtMostOne(var for s, var in x[a].items() if shifts[s].day == d)
-        model.Add(sum(works[a]) <= config.rules.max_days_per_week)
-        minutes = sum(shifts[s].length_minutes * var for s, var in x[a].items())
-        model.AddLinearConstraint(minutes, int(np.ceil(agent.min_hours_week * 60 - 1e-6)),
-                                  int(np.floor(agent.max_hours_week * 60 + 1e-6)))
-        for s, var in x[a].items():
-            for day_conflicts in inst.rest_conflicts[s].values():
-                later = [x[a][s2] for s2 in day_conflicts if s2 in x[a]]
-                if later:
-                    model.Add(var + sum(later) <= 1)
+    for a in range(len(agents)):
+        rules.agent_hard_rules(model, inst, a, x[a])
 
     # ------------------------------------------------------------------ soft rules
     soft: rules.Terms = []  # days off, start stability, fairness

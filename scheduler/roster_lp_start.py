@@ -27,7 +27,6 @@ bound (coverage LP 281 + labour 9,374 against 9,174); the roster model
 
 from __future__ import annotations
 
-import math
 import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass
@@ -72,10 +71,8 @@ class ClassPlan:
 def agent_classes(inst: RosterInstance) -> list[AgentClass]:
     """Agents grouped by skill group, contract hours and open shifts."""
     by_key: dict[tuple, list[int]] = defaultdict(list)
-    for a, agent in enumerate(inst.agents):
-        low = int(math.ceil(agent.min_hours_week * 60 - 1e-6))
-        high = int(math.floor(agent.max_hours_week * 60 + 1e-6))
-        by_key[inst.agent_group[a], low, high, inst.allowed[a]].append(a)
+    for a in range(len(inst.agents)):
+        by_key[inst.agent_group[a], *inst.contract_minutes(a), inst.allowed[a]].append(a)
     return [AgentClass(g, tuple(sorted(members, key=lambda a: (inst.agents[a].cost_per_hour, a))), allowed, low, high)
             for (g, low, high, allowed), members in by_key.items() if allowed]
 
@@ -167,11 +164,7 @@ def assign_group(inst: RosterInstance, classes: list[AgentClass], g: int, start_
                 target[shifts[s].start:min(shifts[s].end, n_t)] += scale * plan.shifts[k, s]
         for a in cls.members:
             mine = x[a] = {s: model.NewBoolVar("") for s in by_start.get(start_of[a], [])}
-            for d in range(7):
-                model.AddAtMostOne(var for s, var in mine.items() if shifts[s].day == d)
-            model.Add(sum(mine.values()) <= inst.config.rules.max_days_per_week)
-            model.AddLinearConstraint(sum(shifts[s].length_minutes * var for s, var in mine.items()),
-                                      cls.min_minutes, cls.max_minutes)
+            rules.agent_hard_rules(model, inst, a, mine)
             works = [sum(var for s, var in mine.items() if shifts[s].day == d) for d in range(7)]
             terms += rules.days_off_terms(model, works, int(round(inst.config.weights.consecutive_days_off * SCALE)))
             terms += rules.labour_cost_terms(mine, {s: inst.shift_cost(a, s) for s in mine})

@@ -15,6 +15,23 @@ from ortools.sat.python import cp_model
 
 Terms = list[tuple[cp_model.LinearExprT, int]]
 
+
+def agent_hard_rules(model: cp_model.CpModel, inst, a: int, shift_vars: dict[int, cp_model.IntVar]) -> None:
+    """Agent a's hard rules over their shift variables (shift index -> boolean; shifts
+    outside their availability are simply absent): at most one shift a day, max days a
+    week, contract minutes, and min rest between shifts (`inst`: a RosterInstance)."""
+    shifts = inst.shifts
+    for d in range(7):
+        model.AddAtMostOne(var for s, var in shift_vars.items() if shifts[s].day == d)
+    model.Add(sum(shift_vars.values()) <= inst.config.rules.max_days_per_week)
+    model.AddLinearConstraint(sum(shifts[s].length_minutes * var for s, var in shift_vars.items()),
+                              *inst.contract_minutes(a))
+    for s, var in shift_vars.items():
+        for day_conflicts in inst.rest_conflicts[s].values():
+            later = [shift_vars[s2] for s2 in day_conflicts if s2 in shift_vars]
+            if later:
+                model.Add(var + sum(later) <= 1)
+
 # A shift ending after 20:00 local (or past midnight) is a late shift for fairness.
 LATE_END_MINUTE = 20 * 60
 WEEKEND_DAYS = (5, 6)
