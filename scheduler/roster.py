@@ -39,7 +39,7 @@ from __future__ import annotations
 import time
 from collections import Counter
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -57,6 +57,7 @@ from scheduler.realise import Solution, assignments_frame, realise, roster_frame
 from scheduler.roster_cover import add_coverage
 from scheduler.roster_greedy import greedy_solution
 from scheduler.roster_lp_start import lp_start
+from scheduler.roster_shuffle import reshuffle
 from scheduler.shortfall import shortfall_report
 from staffcast_common import InputError
 
@@ -65,6 +66,7 @@ LP_SHARE = 0.1  # share of the time limit for rounding the LP into agents' weeks
 COMPLETE_SECONDS = 2.0  # kept for completing the LP-guided roster into a full solution
 ROUND_DTIME = 2.0  # deterministic-time limit of one LNS sub-solve
 FINAL_SHARE = 0.05  # share of the time limit for the last whole-model CP-SAT run
+SHUFFLE_SHARE = 0.05  # share of the time limit for reshuffling the LP-guided roster, and again the polished one
 ProgressCallback = Callable[[float, float | None, float], None]  # objective, bound (None: not yet), seconds
 
 
@@ -158,6 +160,15 @@ def _day_neighbourhoods(inst: RosterInstance, x, cov) -> tuple[list, list[list[i
     return decisions, near
 
 
+def _solution(inst: RosterInstance, x, cov, values: list[int]) -> Solution:
+    """The roster in a full solution vector of the model."""
+    return Solution(
+        shift_of={(a, s) for a in range(len(inst.agents)) for s, var in x[a].items() if values[var.index]},
+        breaks={k: values[v.index] for k, v in cov.breaks.items()},
+        cover={k: values[v.index] for k, v in cov.cover.items()},
+    )
+
+
 def _relative_gap(objective: float, bound: float) -> float:
     return max(0.0, objective - bound) / max(abs(objective), 1e-9) if objective else 0.0
 
@@ -234,8 +245,10 @@ def build_roster(requirements: pd.DataFrame, agents: tuple[Agent, ...], config: 
     if best is not None:
         progress.report(best[0] / SCALE, None)
     final = max(FINAL_SHARE * limit, 1.0)
-    guided = lp_start(inst, LP_SHARE * limit, seed, deadline=started + limit - final - COMPLETE_SECONDS)
+    shuffle = SHUFFLE_SHARE * limit
+    guided = lp_start(inst, LP_SHARE * limit, seed, deadline=started + limit - final - COMPLETE_SECONDS - 2 * shuffle)
     if guided is not None:
+        guided = replace(guided, shift_of=reshuffle(inst, guided.shift_of, shuffle, seed))
         candidate = _complete(model, inst, x, on_shift, cov, guided, HINT_SHARE * limit, seed)
         if candidate is not None and (best is None or candidate[0] < best[0]):
             best = candidate
@@ -247,8 +260,14 @@ def build_roster(requirements: pd.DataFrame, agents: tuple[Agent, ...], config: 
     # last CP-SAT run on the whole model for the status and the proven bound
     if best is not None:
         decisions, near = _day_neighbourhoods(inst, x, cov)
-        best = lns(model, decisions, near, best, limit - elapsed() - final, seed, round_dtime=ROUND_DTIME,
-                   on_improve=lambda objective: progress.report(objective / SCALE, None))
+        best = lns(model, decisions, near, best, limit - elapsed() - final - shuffle - 1.0, seed,
+                   round_dtime=ROUND_DTIME, on_improve=lambda objective: progress.report(objective / SCALE, None))
+        polished = _solution(inst, x, cov, best[1])
+        polished = replace(polished, shift_of=reshuffle(inst, polished.shift_of, shuffle, seed))
+        candidate = _complete(model, inst, x, on_shift, cov, polished, COMPLETE_SECONDS, seed)
+        if candidate is not None and candidate[0] < best[0]:
+            best = candidate
+            progress.report(best[0] / SCALE, None)
         set_hint(model, best[1])
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = max(limit - elapsed(), 1.0)
@@ -271,11 +290,7 @@ def build_roster(requirements: pd.DataFrame, agents: tuple[Agent, ...], config: 
 
     # ------------------------------------------------------------------ report
     objective, values = best
-    solution = Solution(
-        shift_of={(a, s) for a in range(len(agents)) for s, var in x[a].items() if values[var.index]},
-        breaks={k: values[v.index] for k, v in cov.breaks.items()},
-        cover={k: values[v.index] for k, v in cov.cover.items()},
-    )
+    solution = _solution(inst, x, cov, values)
     # every soft-rule term is a single variable (an isolated day off, start changes, an excess)
     soft_penalty = sum(coef * values[expr.index] for expr, coef in soft)
     return _report(inst, solver, status, objective, soft_penalty, wall, progress, solution, lower_bound)
