@@ -66,7 +66,8 @@ LP_SHARE = 0.1  # share of the time limit for rounding the LP into agents' weeks
 COMPLETE_SECONDS = 2.0  # kept for completing the LP-guided roster into a full solution
 ROUND_DTIME = 2.0  # deterministic-time limit of one LNS sub-solve
 FINAL_SHARE = 0.05  # share of the time limit for the last whole-model CP-SAT run
-SHUFFLE_SHARE = 0.05  # share of the time limit for reshuffling the LP-guided roster, and again the polished one
+SHUFFLE_SHARE = 0.025  # deterministic seconds per second of the time limit, for each reshuffle (`roster_shuffle`)
+SHUFFLE_WHEN = 0.2  # reshuffle only when the LNS has this many seconds per agent or more
 ProgressCallback = Callable[[float, float | None, float], None]  # objective, bound (None: not yet), seconds
 
 
@@ -245,29 +246,37 @@ def build_roster(requirements: pd.DataFrame, agents: tuple[Agent, ...], config: 
     if best is not None:
         progress.report(best[0] / SCALE, None)
     final = max(FINAL_SHARE * limit, 1.0)
-    shuffle = SHUFFLE_SHARE * limit
-    guided = lp_start(inst, LP_SHARE * limit, seed, deadline=started + limit - final - COMPLETE_SECONDS - 2 * shuffle)
+    guided = lp_start(inst, LP_SHARE * limit, seed, deadline=started + limit - final - COMPLETE_SECONDS)
+    # reshuffles (`roster_shuffle`: days off in blocks, stable starts, cheaper agents, at
+    # no coverage cost) of the LP-guided start and of the polished roster, when the LNS has
+    # time to spare: with little time per agent every second of LNS gains more
+    shuffle = SHUFFLE_SHARE * limit if limit - elapsed() - final >= SHUFFLE_WHEN * len(agents) else 0.0
+    if guided is not None and shuffle:
+        guided = replace(guided, shift_of=reshuffle(inst, guided.shift_of, shuffle, seed, deadline=started + limit)[0])
     if guided is not None:
-        guided = replace(guided, shift_of=reshuffle(inst, guided.shift_of, shuffle, seed))
         candidate = _complete(model, inst, x, on_shift, cov, guided, HINT_SHARE * limit, seed)
         if candidate is not None and (best is None or candidate[0] < best[0]):
             best = candidate
             progress.report(best[0] / SCALE, None)
 
     # ------------------------------------------------------------------ solve
-    # polish by LNS (deterministic, one worker per sub-model): one day (or day pair) at a
-    # time, its shifts, lunches and channels free and the rest of the week fixed; then a
-    # last CP-SAT run on the whole model for the status and the proven bound
+    # polish by LNS (deterministic, one worker per sub-model): one day at a time, its
+    # shifts (of one skill group), lunches and channels free and the rest of the week
+    # fixed; then reshuffle each group's shifts among its agents (coverage unchanged) and
+    # hand the result to a last CP-SAT run on the whole model for the status and the
+    # proven bound
     if best is not None:
         decisions, near = _day_neighbourhoods(inst, x, cov)
-        best = lns(model, decisions, near, best, limit - elapsed() - final - shuffle - 1.0, seed,
-                   round_dtime=ROUND_DTIME, on_improve=lambda objective: progress.report(objective / SCALE, None))
-        polished = _solution(inst, x, cov, best[1])
-        polished = replace(polished, shift_of=reshuffle(inst, polished.shift_of, shuffle, seed))
-        candidate = _complete(model, inst, x, on_shift, cov, polished, COMPLETE_SECONDS, seed)
-        if candidate is not None and candidate[0] < best[0]:
-            best = candidate
-            progress.report(best[0] / SCALE, None)
+        best = lns(model, decisions, near, best, limit - elapsed() - final - (2 * shuffle + 1.0 if shuffle else 0.0),
+                   seed, round_dtime=ROUND_DTIME, on_improve=lambda objective: progress.report(objective / SCALE, None))
+        if shuffle:
+            current = _solution(inst, x, cov, best[1])
+            dealt, _ = reshuffle(inst, current.shift_of, shuffle, seed, deadline=started + limit - final)
+            candidate = _complete(model, inst, x, on_shift, cov, replace(current, shift_of=dealt), COMPLETE_SECONDS,
+                                  seed)
+            if candidate is not None and candidate[0] < best[0]:
+                best = candidate
+                progress.report(best[0] / SCALE, None)
         set_hint(model, best[1])
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = max(limit - elapsed(), 1.0)

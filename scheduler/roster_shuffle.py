@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import time
 from collections import Counter, defaultdict
+from dataclasses import dataclass
 
 import numpy as np
 from ortools.sat.python import cp_model
@@ -23,45 +24,85 @@ from scheduler import roster_rules as rules
 from scheduler.instance import SCALE, RosterInstance
 
 CHUNK = 3  # agents per sub-model
-CHUNK_SECONDS = 0.3  # cap on one sub-solve
+CHUNK_SECONDS = 0.3  # cap on one sub-solve (deterministic seconds)
+# CP-SAT's set-up of a tiny model costs more wall time than its deterministic clock shows:
+# each sub-solve is charged this much more, so that the time reported is comparable with
+# the deterministic time of the LNS's large sub-models (where the set-up is counted)
+SETUP_DTIME = 0.004
 
 
-def reshuffle(inst: RosterInstance, shift_of: set[tuple[int, int]], seconds: float, seed: int,
-              *, chunk: int = CHUNK) -> set[tuple[int, int]]:
+def reshuffle(inst: RosterInstance, shift_of: set[tuple[int, int]], dtime: float, seed: int,
+              *, chunk: int = CHUNK, deadline: float | None = None) -> tuple[set[tuple[int, int]], float]:
     """A roster as good or better than `shift_of` ((agent, shift) pairs) with the same shift
-    counts per skill group, after at most `seconds` of chunk sub-solves (passes over every
-    group in seeded random chunks until a pass improves nothing)."""
-    deadline = time.perf_counter() + seconds
+    counts per skill group, and the deterministic time spent: passes over every group in
+    seeded random chunks until a pass improves nothing or the sub-solves have used `dtime`
+    (deterministic seconds; so the result repeats) or the wall-clock `deadline` comes."""
+    deadline = float("inf") if deadline is None else deadline
     rng = np.random.default_rng(seed)
-    current = set(shift_of)
+    deal = _Deal.of(inst, shift_of)
     members = defaultdict(list)
     for a in range(len(inst.agents)):
         members[inst.agent_group[a]].append(a)
+    used = 0.0
     improved = True
-    while improved and time.perf_counter() < deadline:
+    while improved:
         improved = False
         for g in sorted(members):
             agents = list(rng.permutation(members[g]))
             for i in range(0, len(agents), chunk):
-                if time.perf_counter() >= deadline:
-                    return current
+                if used >= dtime or time.perf_counter() >= deadline:
+                    return deal.pairs(), used
                 part = [int(a) for a in agents[i:i + chunk]]
                 if len(part) < 2:
                     continue
-                better = _solve_chunk(inst, current, part, deadline, seed)
+                better, spent = _solve_chunk(deal, part, deadline, seed)
+                used += spent
                 if better is not None:
-                    current = better
+                    deal.weeks.update(better)
                     improved = True
-    return current
+    return deal.pairs(), used
 
 
-def _solve_chunk(inst: RosterInstance, current: set[tuple[int, int]], part: list[int], deadline: float,
-                 seed: int) -> set[tuple[int, int]] | None:
-    """Re-deal the shifts of the agents in `part` (one skill group) among them; the new
-    roster when its personal penalties and labour cost are lower, else None."""
-    inside = set(part)
-    mine = [(a, s) for a, s in current if a in inside]
-    counts = Counter(s for _, s in mine)
+@dataclass
+class _Deal:
+    """The roster being reshuffled: each agent's shifts, and per shift and agent what the
+    fairness rules count (late shifts, weekend shifts, and who is eligible for them)."""
+
+    inst: RosterInstance
+    weeks: dict[int, list[int]]
+    late: np.ndarray  # per shift
+    weekend: np.ndarray  # per shift
+    late_eligible: np.ndarray  # per agent
+    weekend_eligible: np.ndarray  # per agent
+
+    @classmethod
+    def of(cls, inst: RosterInstance, shift_of: set[tuple[int, int]]) -> _Deal:
+        weeks: dict[int, list[int]] = {a: [] for a in range(len(inst.agents))}
+        for a, s in sorted(shift_of):
+            weeks[a].append(s)
+        late = np.array([rules.is_late(s.start_minute, s.length_minutes) for s in inst.shifts])
+        weekend = np.array([s.day in rules.WEEKEND_DAYS for s in inst.shifts])
+        late_eligible = np.array([late[list(allowed)].any() if allowed else False for allowed in inst.allowed])
+        weekend_eligible = np.array([weekend[list(allowed)].any() if allowed else False for allowed in inst.allowed])
+        return cls(inst, weeks, late, weekend, late_eligible, weekend_eligible)
+
+    def pairs(self) -> set[tuple[int, int]]:
+        return {(a, s) for a, week in self.weeks.items() for s in week}
+
+    def others(self, counted: np.ndarray, eligible: np.ndarray, part: list[int]) -> list[int]:
+        """The largest and smallest count among the eligible agents outside `part` (all
+        that the fairness spread needs of them)."""
+        counts = [int(counted[week].sum()) for a, week in self.weeks.items() if eligible[a] and a not in part]
+        return [max(counts), min(counts)] if counts else []
+
+
+def _solve_chunk(deal: _Deal, part: list[int], deadline: float,
+                 seed: int) -> tuple[dict[int, list[int]] | None, float]:
+    """Re-deal the shifts of the agents in `part` (one skill group) among them: their new
+    weeks when their personal penalties and labour cost are lower (else None), and the
+    deterministic time spent."""
+    inst = deal.inst
+    counts = Counter(s for a in part for s in deal.weeks[a])
     model = cp_model.CpModel()
     allowed = {a: set(inst.allowed[a]) for a in part}
     x = {a: {s: model.NewBoolVar(f"x_{a}_{s}") for s in counts if s in allowed[a]} for a in part}
@@ -69,48 +110,40 @@ def _solve_chunk(inst: RosterInstance, current: set[tuple[int, int]], part: list
         model.Add(sum(x[a][s] for a in part if s in x[a]) == n)
     for a in part:
         rules.agent_hard_rules(model, inst, a, x[a])
-    terms = _personal_terms(model, inst, current, part, x)
+    terms = _personal_terms(model, deal, part, x)
     model.Minimize(sum(coef * expr for expr, coef in terms))
+    mine = {(a, s) for a in part for s in deal.weeks[a]}
     for a, s in mine:
         model.AddHint(x[a][s], 1)
-    before = _value(model, x, {(a, s) for a, s in mine}, deadline, seed)
+    before, spent = _value(model, x, mine, seed)
     solver = _solver(deadline, seed)
     status = solver.Solve(model)
+    spent += solver.response_proto.deterministic_time + SETUP_DTIME
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE) or before is None \
             or solver.ObjectiveValue() > before - 0.5:
-        return None
-    kept = {(a, s) for a, s in current if a not in inside}
-    return kept | {(a, s) for a in part for s, var in x[a].items() if solver.Value(var)}
+        return None, spent
+    return {a: [s for s, var in x[a].items() if solver.Value(var)] for a in part}, spent
 
 
-def _personal_terms(model: cp_model.CpModel, inst: RosterInstance, current: set[tuple[int, int]],
-                    part: list[int], x: dict[int, dict[int, cp_model.IntVar]]) -> rules.Terms:
+def _personal_terms(model: cp_model.CpModel, deal: _Deal, part: list[int],
+                    x: dict[int, dict[int, cp_model.IntVar]]) -> rules.Terms:
     """The soft rules (as in the full model) and labour cost of `part`; fairness compares
     the chunk's late and weekend counts with everybody else's, held fixed."""
+    inst = deal.inst
     weights, shifts = inst.config.weights, inst.shifts
     start_minutes = [s.start_minute for s in shifts]
-    late = [rules.is_late(s.start_minute, s.length_minutes) for s in shifts]
     terms: rules.Terms = []
-    late_counts: list = []
-    weekend_counts: list = []
+    late_counts: list = deal.others(deal.late, deal.late_eligible, part)
+    weekend_counts: list = deal.others(deal.weekend, deal.weekend_eligible, part)
     for a in part:
         works = [sum(var for s, var in x[a].items() if shifts[s].day == d) for d in range(7)]
         terms += rules.days_off_terms(model, works, int(round(weights.consecutive_days_off * SCALE)))
         terms += rules.start_stability_terms(model, x[a], start_minutes, int(round(weights.start_stability * SCALE)))
         terms += rules.labour_cost_terms(x[a], {s: inst.shift_cost(a, s) for s in x[a]})
-        if any(late[s] for s in inst.allowed[a]):
-            late_counts.append(sum(var for s, var in x[a].items() if late[s]))
-        if any(shifts[s].day in rules.WEEKEND_DAYS for s in inst.allowed[a]):
-            weekend_counts.append(sum(var for s, var in x[a].items() if shifts[s].day in rules.WEEKEND_DAYS))
-    inside = set(part)
-    for a in range(len(inst.agents)):
-        if a in inside:
-            continue
-        worked = [s for b, s in current if b == a]
-        if any(late[s] for s in inst.allowed[a]):
-            late_counts.append(sum(late[s] for s in worked))
-        if any(shifts[s].day in rules.WEEKEND_DAYS for s in inst.allowed[a]):
-            weekend_counts.append(sum(shifts[s].day in rules.WEEKEND_DAYS for s in worked))
+        if deal.late_eligible[a]:
+            late_counts.append(sum(var for s, var in x[a].items() if deal.late[s]))
+        if deal.weekend_eligible[a]:
+            weekend_counts.append(sum(var for s, var in x[a].items() if deal.weekend[s]))
     fair = int(round(weights.fairness * SCALE))
     terms += rules.fairness_terms(model, late_counts, inst.config.rules.max_days_per_week, fair)
     terms += rules.fairness_terms(model, weekend_counts, len(rules.WEEKEND_DAYS), fair)
@@ -122,16 +155,19 @@ def _solver(deadline: float, seed: int) -> cp_model.CpSolver:
     solver.parameters.num_workers = 1
     solver.parameters.random_seed = seed
     solver.parameters.max_deterministic_time = CHUNK_SECONDS
-    solver.parameters.max_time_in_seconds = max(min(CHUNK_SECONDS, deadline - time.perf_counter()), 0.01)
+    # a safety net on a loaded machine, and the caller's deadline
+    solver.parameters.max_time_in_seconds = max(min(3 * CHUNK_SECONDS, deadline - time.perf_counter()), 0.01)
     return solver
 
 
-def _value(model: cp_model.CpModel, x, chosen: set[tuple[int, int]], deadline: float, seed: int) -> float | None:
-    """The objective of the chunk's current shifts (every shift variable fixed)."""
+def _value(model: cp_model.CpModel, x, chosen: set[tuple[int, int]], seed: int) -> tuple[float | None, float]:
+    """The objective of the chunk's current shifts (every shift variable fixed), and the
+    deterministic time spent."""
     fixed = model.clone()
     for a, row in x.items():
         for s, var in row.items():
             fixed.Add(fixed.get_int_var_from_proto_index(var.index) == int((a, s) in chosen))
-    solver = _solver(deadline + CHUNK_SECONDS, seed)
+    solver = _solver(float("inf"), seed)
     status = solver.Solve(fixed)
-    return solver.ObjectiveValue() if status in (cp_model.OPTIMAL, cp_model.FEASIBLE) else None
+    value = solver.ObjectiveValue() if status in (cp_model.OPTIMAL, cp_model.FEASIBLE) else None
+    return value, solver.response_proto.deterministic_time + SETUP_DTIME
