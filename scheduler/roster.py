@@ -21,9 +21,14 @@ once into a full solution, is the first roster; then an LP-guided one
 (`roster_lp_start`: the LP relaxation per class of interchangeable agents with one start
 time per agent, solved by HiGHS' interior-point method and rounded agent by agent, with
 lunches and channels from the coverage LP), completed the same way; the better is
-polished by a deterministic LNS (`cpsat_lns`: one day or pair of days free - its shifts,
-lunches and channels - the rest of the week fixed) and handed as a complete hint to a
-last CP-SAT run on the whole model, which reports the status and the proven bound.
+polished by a deterministic LNS (`cpsat_lns`: one day free - its lunches and channels,
+and one skill group's shifts - the rest of the week fixed) and handed as a complete hint
+to a last CP-SAT run on the whole model, which reports the status and the proven bound.
+When the LNS has time to spare (SHUFFLE_WHEN seconds per agent), the LP-guided start and
+the polished roster are also reshuffled (`roster_shuffle`: each skill group's shifts dealt
+anew among its agents in small exact sub-models, coverage unchanged), which puts days off
+in blocks, keeps start times and moves hours to cheaper agents - moves a day-by-day LNS
+cannot make.
 Every CP-SAT run uses linearization level 2.
 
 Determinism: the seed goes to every `solver.parameters.random_seed`; the LNS and the
