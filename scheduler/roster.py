@@ -257,7 +257,8 @@ def build_roster(requirements: pd.DataFrame, agents: tuple[Agent, ...], config: 
     # time to spare: with little time per agent every second of LNS gains more
     shuffle = SHUFFLE_SHARE * limit if limit - elapsed() - final >= SHUFFLE_WHEN * len(agents) else 0.0
     if guided is not None and shuffle:
-        guided = replace(guided, shift_of=reshuffle(inst, guided.shift_of, shuffle, seed, deadline=started + limit)[0])
+        dealt, _ = reshuffle(inst, guided.shift_of, shuffle, seed, deadline=started + limit - final - COMPLETE_SECONDS)
+        guided = replace(guided, shift_of=dealt)
     if guided is not None:
         candidate = _complete(model, inst, x, on_shift, cov, guided, HINT_SHARE * limit, seed)
         if candidate is not None and (best is None or candidate[0] < best[0]):
@@ -272,7 +273,8 @@ def build_roster(requirements: pd.DataFrame, agents: tuple[Agent, ...], config: 
     # proven bound
     if best is not None:
         decisions, near = _day_neighbourhoods(inst, x, cov)
-        best = lns(model, decisions, near, best, limit - elapsed() - final - (2 * shuffle + 1.0 if shuffle else 0.0),
+        after = 2 * shuffle + 1.0 if shuffle else 0.0  # the last reshuffle (~2 s per deterministic s) and completion
+        best = lns(model, decisions, near, best, limit - elapsed() - final - after,
                    seed, round_dtime=ROUND_DTIME, on_improve=lambda objective: progress.report(objective / SCALE, None))
         if shuffle:
             current = _solution(inst, x, cov, best[1])

@@ -6,7 +6,7 @@ agents - each (day, start, length) worked as many times as before - changes only
 personal: days off in blocks, one start time a week, the spread of late and weekend
 shifts, and labour cost (agents' rates differ). The LNS over whole days cannot see these
 moves (a better days-off pattern changes two days of one agent at once); this search
-makes them in small exact sub-models: a chunk of a dozen agents of one group, all their
+makes them in small exact sub-models: a chunk of three agents of one group, all their
 shifts of the week free, each shift's count among them fixed, every hard rule of
 `roster_rules.agent_hard_rules` kept and every soft rule and labour cost in the objective.
 """
@@ -26,8 +26,8 @@ from scheduler.instance import SCALE, RosterInstance
 CHUNK = 3  # agents per sub-model
 CHUNK_SECONDS = 0.3  # cap on one sub-solve (deterministic seconds)
 # CP-SAT's set-up of a tiny model costs more wall time than its deterministic clock shows:
-# each sub-solve is charged this much more, so that the time reported is comparable with
-# the deterministic time of the LNS's large sub-models (where the set-up is counted)
+# each sub-solve is charged this much more, so that a budget in deterministic seconds
+# tracks wall time (about 2 s per deterministic second) as it does for the LNS
 SETUP_DTIME = 0.004
 
 
