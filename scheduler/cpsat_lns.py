@@ -51,6 +51,11 @@ def lns(model: cp_model.CpModel, decisions: Sequence[cp_model.IntVar], neighbour
         solver.parameters.random_seed = seed
         solver.parameters.max_deterministic_time = round_dtime
         solver.parameters.linearization_level = 2  # with cuts the covering LP is near-integral
+        # most of the sub-model is fixed: probing and symmetry detection over the whole of
+        # it cost wall time and find nothing, and skipping them buys more rounds (benchmark:
+        # staffing gap 150@60 2.2% -> 2.0%, 400@120 2.6% -> 2.25%, 50@60 2.3% -> 1.95%)
+        solver.parameters.cp_model_probing_level = 0
+        solver.parameters.symmetry_level = 0
         solver.parameters.max_time_in_seconds = max(deadline - time.perf_counter(), 0.05)
         status = solver.Solve(sub)
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE) and solver.ObjectiveValue() < best_obj - 0.5:
