@@ -61,7 +61,7 @@ from scheduler.lower_bound import lp_lower_bound
 from scheduler.realise import Solution, assignments_frame, realise, roster_frame
 from scheduler.roster_cover import add_coverage
 from scheduler.roster_greedy import greedy_solution
-from scheduler.roster_lp_start import lp_start
+from scheduler.roster_lp_start import cover_for, lp_start
 from scheduler.roster_shuffle import reshuffle
 from scheduler.shortfall import shortfall_report
 from staffcast_common import InputError
@@ -247,7 +247,11 @@ def build_roster(requirements: pd.DataFrame, agents: tuple[Agent, ...], config: 
     seed = int(config.solver.seed if seed is None else seed)
     progress = _Progress(on_solution, started)
     elapsed = lambda: time.perf_counter() - started  # noqa: E731
-    best = _complete(model, inst, x, on_shift, cov, greedy_solution(inst), HINT_SHARE * limit, seed)
+    greedy = greedy_solution(inst)
+    breaks, cover = cover_for(inst, greedy.shift_of, deadline=time.perf_counter() + HINT_SHARE * limit)
+    if breaks or cover:  # lunches and channels from the coverage LP: it keeps up with the deferred plans
+        greedy = Solution(greedy.shift_of, breaks, cover)
+    best = _complete(model, inst, x, on_shift, cov, greedy, HINT_SHARE * limit, seed)
     if best is not None:
         progress.report(best[0] / SCALE, None)
     final = max(FINAL_SHARE * limit, 1.0)
