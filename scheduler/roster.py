@@ -16,8 +16,9 @@ it on work that has arrived, paying the channel's weight per agent-interval and 
 behind (`roster_rules`, `RosterInstance.deferred_curves`).
 
 Search (CP-SAT alone stalls on this model: its LP on the coverage part does not finish
-its root in half a minute for 150 agents): a greedy roster (`roster_greedy`), completed at
-once into a full solution, is the first roster; then an LP-guided one
+its root in half a minute for 150 agents): a greedy roster (`roster_greedy`, its lunches
+and channels from the coverage LP), completed at once into a full solution, is the first
+roster; then an LP-guided one
 (`roster_lp_start`: the LP relaxation per class of interchangeable agents with one start
 time per agent, solved by HiGHS' interior-point method and rounded agent by agent, with
 lunches and channels from the coverage LP), completed the same way; the better is
