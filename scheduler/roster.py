@@ -36,8 +36,9 @@ Determinism: the seed goes to every `solver.parameters.random_seed`; the LNS and
 stages run one worker per sub-model with deterministic-time limits; the last run uses
 `workers` with `interleave_search` (CP-SAT's deterministic parallel mode). Results
 repeat for a fixed seed, worker count and time limit except where the wall-clock limit
-cuts the LNS after a different number of rounds on a loaded machine; runs that prove
-optimality always agree.
+cuts the LNS after a different number of rounds on a loaded machine (or, near the
+SHUFFLE_WHEN threshold, decides whether the reshuffles run); runs that prove optimality
+always agree.
 """
 
 from __future__ import annotations
