@@ -197,13 +197,10 @@ def build_roster(requirements: pd.DataFrame, agents: tuple[Agent, ...], config: 
     started = time.perf_counter()
     inst = build_instance(requirements, agents, config, previous_shift_ends)
     shifts = inst.shifts
-    weights = config.weights
     model = cp_model.CpModel()
 
     # ------------------------------------------------------------------ variables
     x = [{s: model.NewBoolVar(f"x_{a}_{s}") for s in inst.allowed[a]} for a in range(len(agents))]
-    works = [[sum(var for s, var in x[a].items() if shifts[s].day == d) for d in range(7)]
-             for a in range(len(agents))]
     members = [[a for a in range(len(agents)) if inst.agent_group[a] == g] for g in range(len(inst.groups))]
     on_shift = {}  # (g, s) -> agents of group g working shift s
     for g, group in enumerate(members):
@@ -221,19 +218,13 @@ def build_roster(requirements: pd.DataFrame, agents: tuple[Agent, ...], config: 
 
     # ------------------------------------------------------------------ soft rules
     soft: rules.Terms = []  # days off, start stability, fairness
-    start_minutes = [s.start_minute for s in shifts]
-    late = [rules.is_late(s.start_minute, s.length_minutes) for s in shifts]
     late_counts, weekend_counts = [], []
     for a in range(len(agents)):
-        soft += rules.days_off_terms(model, works[a], int(round(weights.consecutive_days_off * SCALE)))
-        soft += rules.start_stability_terms(model, x[a], start_minutes, int(round(weights.start_stability * SCALE)))
-        if any(late[s] for s in x[a]):
-            late_counts.append(sum(var for s, var in x[a].items() if late[s]))
-        if any(shifts[s].day in rules.WEEKEND_DAYS for s in x[a]):
-            weekend_counts.append(sum(works[a][d] for d in rules.WEEKEND_DAYS))
-    fair = int(round(weights.fairness * SCALE))
-    soft += rules.fairness_terms(model, late_counts, config.rules.max_days_per_week, fair)
-    soft += rules.fairness_terms(model, weekend_counts, len(rules.WEEKEND_DAYS), fair)
+        mine, late_count, weekend_count = rules.agent_soft_terms(model, inst, a, x[a])
+        soft += mine
+        late_counts += [late_count] if late_count is not None else []
+        weekend_counts += [weekend_count] if weekend_count is not None else []
+    soft += rules.shared_fairness_terms(model, inst, late_counts, weekend_counts)
     terms: rules.Terms = [*cov.terms, *soft]  # coverage: under (convex), over, idle; then the soft rules
     for a in range(len(agents)):  # labour cost last
         terms += rules.labour_cost_terms(x[a], {s: inst.shift_cost(a, s) for s in x[a]})

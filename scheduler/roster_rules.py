@@ -13,6 +13,8 @@ from collections.abc import Sequence
 
 from ortools.sat.python import cp_model
 
+from scheduler.instance import SCALE
+
 Terms = list[tuple[cp_model.LinearExprT, int]]
 
 
@@ -152,3 +154,30 @@ def fairness_terms(model: cp_model.CpModel, counts: Sequence[cp_model.LinearExpr
 def is_late(start_minute: int, length_minutes: int) -> bool:
     """A shift that ends after LATE_END_MINUTE local time (or past midnight)."""
     return start_minute + length_minutes > LATE_END_MINUTE
+
+
+def agent_soft_terms(model: cp_model.CpModel, inst, a: int, shift_vars: dict[int, cp_model.IntVar]
+                     ) -> tuple[Terms, cp_model.LinearExprT | None, cp_model.LinearExprT | None]:
+    """Agent a's days-off and start-stability terms over their shift variables, and their
+    late and weekend shift counts for `shared_fairness_terms` (None when none of the agent's
+    allowed shifts is late, or at a weekend). `inst`: a RosterInstance."""
+    shifts, weights = inst.shifts, inst.config.weights
+    works = [sum(var for s, var in shift_vars.items() if shifts[s].day == d) for d in range(7)]
+    terms = days_off_terms(model, works, int(round(weights.consecutive_days_off * SCALE)))
+    terms += start_stability_terms(model, shift_vars, [sh.start_minute for sh in shifts],
+                                   int(round(weights.start_stability * SCALE)))
+    late = [is_late(sh.start_minute, sh.length_minutes) for sh in shifts]
+    weekend = [sh.day in WEEKEND_DAYS for sh in shifts]
+    late_count = sum(var for s, var in shift_vars.items() if late[s]) \
+        if any(late[s] for s in inst.allowed[a]) else None
+    weekend_count = sum(var for s, var in shift_vars.items() if weekend[s]) \
+        if any(weekend[s] for s in inst.allowed[a]) else None
+    return terms, late_count, weekend_count
+
+
+def shared_fairness_terms(model: cp_model.CpModel, inst, late_counts: Sequence[cp_model.LinearExprT],
+                          weekend_counts: Sequence[cp_model.LinearExprT]) -> Terms:
+    """Fairness of late and weekend shifts over the agents' counts (`agent_soft_terms`)."""
+    fair = int(round(inst.config.weights.fairness * SCALE))
+    return (fairness_terms(model, late_counts, inst.config.rules.max_days_per_week, fair)
+            + fairness_terms(model, weekend_counts, len(WEEKEND_DAYS), fair))

@@ -21,7 +21,7 @@ import numpy as np
 from ortools.sat.python import cp_model
 
 from scheduler import roster_rules as rules
-from scheduler.instance import SCALE, RosterInstance
+from scheduler.instance import RosterInstance
 
 CHUNK = 3  # agents per sub-model
 CHUNK_SECONDS = 0.3  # cap on one sub-solve (deterministic seconds)
@@ -130,24 +130,15 @@ def _personal_terms(model: cp_model.CpModel, deal: _Deal, part: list[int],
     """The soft rules (as in the full model) and labour cost of `part`; fairness compares
     the chunk's late and weekend counts with everybody else's, held fixed."""
     inst = deal.inst
-    weights, shifts = inst.config.weights, inst.shifts
-    start_minutes = [s.start_minute for s in shifts]
     terms: rules.Terms = []
     late_counts: list = deal.others(deal.late, deal.late_eligible, part)
     weekend_counts: list = deal.others(deal.weekend, deal.weekend_eligible, part)
     for a in part:
-        works = [sum(var for s, var in x[a].items() if shifts[s].day == d) for d in range(7)]
-        terms += rules.days_off_terms(model, works, int(round(weights.consecutive_days_off * SCALE)))
-        terms += rules.start_stability_terms(model, x[a], start_minutes, int(round(weights.start_stability * SCALE)))
-        terms += rules.labour_cost_terms(x[a], {s: inst.shift_cost(a, s) for s in x[a]})
-        if deal.late_eligible[a]:
-            late_counts.append(sum(var for s, var in x[a].items() if deal.late[s]))
-        if deal.weekend_eligible[a]:
-            weekend_counts.append(sum(var for s, var in x[a].items() if deal.weekend[s]))
-    fair = int(round(weights.fairness * SCALE))
-    terms += rules.fairness_terms(model, late_counts, inst.config.rules.max_days_per_week, fair)
-    terms += rules.fairness_terms(model, weekend_counts, len(rules.WEEKEND_DAYS), fair)
-    return terms
+        mine, late_count, weekend_count = rules.agent_soft_terms(model, inst, a, x[a])
+        terms += mine + rules.labour_cost_terms(x[a], {s: inst.shift_cost(a, s) for s in x[a]})
+        late_counts += [late_count] if late_count is not None else []
+        weekend_counts += [weekend_count] if weekend_count is not None else []
+    return terms + rules.shared_fairness_terms(model, inst, late_counts, weekend_counts)
 
 
 def _solver(deadline: float, seed: int) -> cp_model.CpSolver:
