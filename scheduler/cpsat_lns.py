@@ -3,11 +3,18 @@
 CP-SAT's own parallel LNS is not deterministic, and its deterministic (interleaved) mode
 stalls on these covering models: one LP-heavy task holds up each batch. This loop keeps
 one incumbent (every variable's value), and each round frees one neighbourhood (e.g. all
-shifts of one or two days) while fixing the other decision variables to the incumbent,
-solves that sub-model with one worker from the incumbent as a complete hint, and keeps
-the result when the objective improves. Neighbourhoods are visited in an order drawn
-from `seed`, and every sub-solve is bounded by deterministic time, so a run is
-reproducible up to the number of rounds the wall-clock budget allows.
+shifts of one day) while fixing the other decision variables to the incumbent, solves
+that sub-model with one worker from the incumbent as a complete hint, and keeps the
+result when the objective improves. Neighbourhoods are visited in an order drawn from
+`seed`, and every sub-solve is bounded by deterministic time, so a run is reproducible up
+to the number of rounds the wall-clock budget allows.
+
+The sub-model holds only the constraints a round can change (`_Restriction`): those
+reached from the freed decisions through variables that are not decisions (penalties,
+counters), stopping at the fixed decisions, whose values are then constants. Everything
+else keeps its incumbent value, which stays feasible because none of its constraints
+changes. Handing CP-SAT the whole model with most of it fixed costs a presolve of the
+whole model every round, which on the 150-agent benchmark took half of each round.
 """
 
 from __future__ import annotations
@@ -18,7 +25,100 @@ from collections.abc import Callable, Sequence
 import numpy as np
 from ortools.sat.python import cp_model
 
-from scheduler.cpsat_hint import set_hint
+
+def _variables_of(constraint) -> list[int]:
+    """Variable indices a constraint reads (literals mapped to their variable)."""
+    if constraint.has_linear():
+        refs = list(constraint.linear.vars)
+    elif constraint.has_bool_and():
+        refs = list(constraint.bool_and.literals)
+    elif constraint.has_bool_or():
+        refs = list(constraint.bool_or.literals)
+    elif constraint.has_at_most_one():
+        refs = list(constraint.at_most_one.literals)
+    elif constraint.has_exactly_one():
+        refs = list(constraint.exactly_one.literals)
+    else:
+        raise ValueError("cpsat_lns handles linear, bool_and, bool_or, at_most_one and exactly_one constraints")
+    refs += list(constraint.enforcement_literal)
+    return [r if r >= 0 else -r - 1 for r in refs]
+
+
+class _Restriction:
+    """Sub-models of `model` that free one neighbourhood of decisions at a time.
+
+    A neighbourhood's template (built once, on its first visit) is a copy of the model's
+    variables with only the constraints reachable from the freed decisions (through
+    non-decision variables) and only the objective terms on those variables; each round
+    copies it, fixes the decisions on its border to the incumbent and hints it."""
+
+    def __init__(self, model: cp_model.CpModel, decisions: Sequence[cp_model.IntVar]) -> None:
+        self.model = model
+        proto = model.proto
+        self.cons_vars = [_variables_of(c) for c in proto.constraints]
+        self.var_cons: list[list[int]] = [[] for _ in range(len(proto.variables))]
+        for c, variables in enumerate(self.cons_vars):
+            for v in variables:
+                self.var_cons[v].append(c)
+        self.decision = np.zeros(len(proto.variables), dtype=bool)
+        self.decision_index = np.array([var.index for var in decisions], dtype=np.int64)
+        self.decision[self.decision_index] = True
+        self.obj_vars = np.array(list(proto.objective.vars), dtype=np.int64)
+        self.obj_coeffs = np.array(list(proto.objective.coeffs), dtype=np.int64)
+        self.obj_offset = proto.objective.offset
+        self._fixed: cp_model.CpModel | None = None
+        self.templates: dict[int, tuple[cp_model.CpModel, np.ndarray, np.ndarray]] = {}
+
+    def _fixed_copy(self) -> cp_model.CpModel:
+        """A model with the variables of `model`, each fixed to its lowest value, and no
+        constraints (built once; templates copy it)."""
+        if self._fixed is None:
+            self._fixed = cp_model.CpModel()
+            variables = self._fixed.proto.variables
+            for var in self.model.proto.variables:
+                low = var.domain[0]
+                variables.add().domain.extend([low, low])
+        return self._fixed.clone()
+
+    def objective(self, values: np.ndarray) -> int:
+        """The model's objective at a full solution vector."""
+        return int(round(float(self.obj_coeffs @ values[self.obj_vars]) + self.obj_offset))
+
+    def template(self, key: int, free: Sequence[int]) -> tuple[cp_model.CpModel, np.ndarray, np.ndarray]:
+        """(sub-model, its variables whose values it decides, the fixed decisions on its
+        border) for the neighbourhood `key` freeing `free` (indices into decisions)."""
+        if key in self.templates:
+            return self.templates[key]
+        inside = np.zeros(len(self.var_cons), dtype=bool)
+        frontier = [int(v) for v in self.decision_index[list(free)]]
+        inside[frontier] = True
+        seen: set[int] = set()
+        border: set[int] = set()
+        while frontier:
+            v = frontier.pop()
+            for c in self.var_cons[v]:
+                if c in seen:
+                    continue
+                seen.add(c)
+                for u in self.cons_vars[c]:
+                    if inside[u]:
+                        continue
+                    if self.decision[u]:
+                        border.add(u)
+                    else:
+                        inside[u] = True
+                        frontier.append(u)
+        proto = self.model.proto
+        sub = self._fixed_copy()
+        for v in np.flatnonzero(inside).tolist():  # the rest stays fixed: CP-SAT drops it at once
+            sub.proto.variables[v].copy_from(proto.variables[v])
+        for c in sorted(seen):
+            sub.proto.constraints.append(proto.constraints[c])
+        keep = inside[self.obj_vars]
+        sub.proto.objective.vars.extend(self.obj_vars[keep].tolist())
+        sub.proto.objective.coeffs.extend(self.obj_coeffs[keep].tolist())
+        self.templates[key] = (sub, np.flatnonzero(inside), np.array(sorted(border), dtype=np.int64))
+        return self.templates[key]
 
 
 def lns(model: cp_model.CpModel, decisions: Sequence[cp_model.IntVar], neighbourhoods: Sequence[Sequence[int]],
@@ -26,43 +126,54 @@ def lns(model: cp_model.CpModel, decisions: Sequence[cp_model.IntVar], neighbour
         on_improve: Callable[[int], None] | None = None) -> tuple[int, list[int]]:
     """Improve `incumbent` = (objective, values) within `seconds` of wall time.
 
-    `decisions`: the variables that pin a solution down; `neighbourhoods`: index lists
-    into `decisions` freed together. Returns the best (objective, values)."""
+    `decisions`: the variables that pin a solution down (every other variable of the
+    model must follow from them through the constraints: penalties, counters);
+    `neighbourhoods`: index lists into `decisions` freed together. The model may hold
+    linear, bool_and, bool_or, at_most_one and exactly_one constraints. Returns the best
+    (objective, values)."""
     deadline = time.perf_counter() + seconds
     rng = np.random.default_rng(seed)
-    best_obj, best = incumbent
+    restriction = _Restriction(model, decisions)
+    best_obj = incumbent[0]
+    best = np.array(incumbent[1], dtype=np.int64)
     stale = 0
     order: list[int] = []
     while time.perf_counter() < deadline - 0.05 and stale < len(neighbourhoods):
         if not order:
             order = list(rng.permutation(len(neighbourhoods)))
-        free = set(neighbourhoods[order.pop()])
-        sub = model.clone()
+        key = int(order.pop())
+        template, decided, border = restriction.template(key, neighbourhoods[key])
+        sub = template.clone()
         domains = sub.proto.variables
-        for i, var in enumerate(decisions):
-            if i not in free:  # fixed through its domain: far cheaper to presolve than a constraint
-                value = best[var.index]
-                domain = domains[var.index].domain
-                domain.clear()
-                domain.extend([value, value])
-        set_hint(sub, best)
+        for v, value in zip(border.tolist(), best[border].tolist(), strict=True):
+            domain = domains[v].domain  # fixed through its domain: cheaper to presolve than a constraint
+            domain.clear()
+            domain.extend([value, value])
+        hint = sub.proto.solution_hint
+        hint.vars.extend(decided.tolist())
+        hint.values.extend(best[decided].tolist())
         solver = cp_model.CpSolver()
         solver.parameters.num_workers = 1
         solver.parameters.random_seed = seed
         solver.parameters.max_deterministic_time = round_dtime
         solver.parameters.linearization_level = 2  # with cuts the covering LP is near-integral
-        # most of the sub-model is fixed: probing and symmetry detection over the whole of
-        # it cost wall time and find nothing, and skipping them buys more rounds (benchmark:
-        # staffing gap 150@60 2.2% -> 2.0%, 400@120 2.6% -> 2.25%, 50@60 2.3% -> 1.95%)
+        # probing and symmetry detection cost wall time and find little on these small
+        # sub-models; skipping them buys more rounds
         solver.parameters.cp_model_probing_level = 0
         solver.parameters.symmetry_level = 0
         solver.parameters.max_time_in_seconds = max(deadline - time.perf_counter(), 0.05)
         status = solver.Solve(sub)
-        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE) and solver.ObjectiveValue() < best_obj - 0.5:
-            best_obj, best = int(round(solver.ObjectiveValue())), list(solver.response_proto.solution)
+        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            stale += 1
+            continue
+        values = best.copy()
+        values[decided] = np.array(solver.response_proto.solution, dtype=np.int64)[decided]
+        objective = restriction.objective(values)
+        if objective < best_obj:
+            best_obj, best = objective, values
             stale = 0
             if on_improve is not None:
                 on_improve(best_obj)
         else:
             stale += 1
-    return best_obj, best
+    return best_obj, best.tolist()

@@ -72,7 +72,7 @@ HINT_SHARE = 0.1  # at most this share of the time limit completes each starting
 LP_SHARE = 0.1  # share of the time limit for rounding the LP into agents' weeks (the LPs run to the deadline)
 COMPLETE_SECONDS = 2.0  # kept for completing the LP-guided roster into a full solution
 ROUND_DTIME = 2.0  # deterministic-time limit of one LNS sub-solve
-FINAL_SHARE = 0.05  # share of the time limit for the last whole-model CP-SAT run
+FINAL_SHARE = 0.025  # share of the time limit for the last whole-model CP-SAT run
 SHUFFLE_SHARE = 0.025  # deterministic seconds per second of the time limit, for each reshuffle (`roster_shuffle`)
 SHUFFLE_WHEN = 0.2  # reshuffle only when the LNS has this many seconds per agent or more
 ProgressCallback = Callable[[float, float | None, float], None]  # objective, bound (None: not yet), seconds
@@ -145,9 +145,10 @@ def _complete(model: cp_model.CpModel, inst: RosterInstance, x, on_shift, cov, s
             or complete_solution(model, fixed, hinted, seconds, seed))
 
 
-def _day_neighbourhoods(inst: RosterInstance, x, cov) -> tuple[list, list[list[int]]]:
-    """LNS decisions (every shift, lunch and channel variable) and neighbourhoods: per day,
-    its lunches and channels; per day and skill group, also the group's shifts that day."""
+def _day_neighbourhoods(inst: RosterInstance, x, on_shift, cov) -> tuple[list, list[list[int]]]:
+    """LNS decisions (every shift, lunch and channel variable, and the group counts per
+    shift) and neighbourhoods: per day, its lunches and channels; per day and skill group,
+    also the group's shifts that day."""
     day_of_interval = np.minimum(np.arange(inst.horizon.n_intervals) * 7 // inst.horizon.week_intervals, 6)
     decisions, day, group = [], [], []
     for a in range(len(inst.agents)):
@@ -155,6 +156,10 @@ def _day_neighbourhoods(inst: RosterInstance, x, cov) -> tuple[list, list[list[i
             decisions.append(var)
             day.append(inst.shifts[s].day)
             group.append(inst.agent_group[a])
+    for (g, s), var in on_shift.items():  # follows the shifts; a decision so the sub-models stay local
+        decisions.append(var)
+        day.append(inst.shifts[s].day)
+        group.append(g)
     for (_g, s, _p), var in cov.breaks.items():
         decisions.append(var)
         day.append(inst.shifts[s].day)
@@ -163,8 +168,12 @@ def _day_neighbourhoods(inst: RosterInstance, x, cov) -> tuple[list, list[list[i
         decisions.append(var)
         day.append(int(day_of_interval[t]))
         group.append(-1)
-    near = [[i for i, d in enumerate(day) if d == today and group[i] in (-1, g)]
-            for today in range(7) for g in range(-1, len(inst.groups))]
+    for (_c, t), var in cov.done.items():
+        decisions.append(var)
+        day.append(int(day_of_interval[t]))
+        group.append(-2)
+    near = [[i for i, d in enumerate(day) if (d == today and group[i] in (-1, g)) or (group[i] == -2 and d >= today)]
+            for today in range(7) for g in range(len(inst.groups))]
     return decisions, near
 
 
@@ -269,8 +278,8 @@ def build_roster(requirements: pd.DataFrame, agents: tuple[Agent, ...], config: 
     # hand the result to a last CP-SAT run on the whole model for the status and the
     # proven bound
     if best is not None:
-        decisions, near = _day_neighbourhoods(inst, x, cov)
-        after = 2 * shuffle + 1.0 if shuffle else 0.0  # the last reshuffle (~2 s per deterministic s) and completion
+        decisions, near = _day_neighbourhoods(inst, x, on_shift, cov)
+        after = 1.2 * shuffle + 1.0 if shuffle else 0.0  # the last reshuffle and its completion
         best = lns(model, decisions, near, best, limit - elapsed() - final - after,
                    seed, round_dtime=ROUND_DTIME, on_improve=lambda objective: progress.report(objective / SCALE, None))
         if shuffle:

@@ -20,11 +20,13 @@ from scheduler.instance import RosterInstance
 class CoverVars:
     """`breaks[g, s, p]`: agents of group g on shift s whose lunch starts at interval p;
     `cover[g, c, t]`: agents of group g covering channel c in interval t (the rest of the
-    group's working agents idle); `terms`: coverage penalty terms."""
+    group's working agents idle); `terms`: coverage penalty terms; `done[c, t]`: work of
+    deferred channel c done by the end of its open interval t (agent-intervals)."""
 
     breaks: dict[tuple[int, int, int], cp_model.IntVar]
     cover: dict[tuple[int, int, int], cp_model.IntVar]
     terms: rules.Terms
+    done: dict[tuple[int, int], cp_model.IntVar]
 
 
 def add_coverage(model: cp_model.CpModel, inst: RosterInstance,
@@ -48,6 +50,7 @@ def add_coverage(model: cp_model.CpModel, inst: RosterInstance,
             working[g][t].append(-var)
     assignable = inst.assignable | (inst.demand.staff > 0)
     cover = {}
+    done = {}
     terms: rules.Terms = []
     for g in range(n_groups):
         for t in range(n_t):
@@ -76,6 +79,8 @@ def add_coverage(model: cp_model.CpModel, inst: RosterInstance,
         if channel.kind == "deferred":  # its work waits: staff missing now may be made up later
             late = inst.late_cost(c)
             positions, due, arrived = inst.deferred_curves(c)
-            terms += rules.deferred_coverage_terms(model, [coverage[t] for t in positions], due, arrived,
-                                                   late, costs[0])
-    return CoverVars(breaks, cover, terms)
+            late_terms, done_vars = rules.deferred_coverage_terms(model, [coverage[t] for t in positions], due,
+                                                                  arrived, late, costs[0])
+            terms += late_terms
+            done.update({(c, t): var for t, var in zip(positions, done_vars, strict=True)})
+    return CoverVars(breaks, cover, terms, done)

@@ -64,7 +64,7 @@ def under_coverage_terms(model: cp_model.CpModel, coverage: cp_model.LinearExprT
 
 def deferred_coverage_terms(model: cp_model.CpModel, coverage: Sequence[cp_model.LinearExprT],
                             due: Sequence[int], arrived: Sequence[int], late_cost: int,
-                            miss_cost: int) -> Terms:
+                            miss_cost: int) -> tuple[Terms, list[cp_model.IntVar]]:
     """Penalty of a deferred channel's work done late, over its open intervals in order.
 
     `coverage[i]`: agents on the channel in the i-th open interval; `due[i]` and
@@ -72,20 +72,23 @@ def deferred_coverage_terms(model: cp_model.CpModel, coverage: Sequence[cp_model
     then (agents working ahead of the arrivals have nothing to do). Staff missing in one
     interval costs nothing when made up before the work falls due; work behind `due` costs
     `late_cost` per agent-interval and open interval behind, and work still missing at the
-    last open interval `miss_cost` per agent-interval.
+    last open interval `miss_cost` per agent-interval. Also returns the work-done
+    variables, one per open interval.
     """
     terms: Terms = []
+    done_vars: list[cp_model.IntVar] = []
     done: cp_model.LinearExprT = 0
     for i, (cov, need, cap) in enumerate(zip(coverage, due, arrived, strict=True)):
         now = model.NewIntVar(0, int(cap), "")  # work done by the end of interval i
         model.Add(now <= done + cov)
         done = now
+        done_vars.append(now)
         if need <= 0:
             continue
         behind = model.NewIntVar(0, int(need), "")
         model.Add(done + behind >= int(need))
         terms.append((behind, miss_cost if i == len(due) - 1 else late_cost))
-    return terms
+    return terms, done_vars
 
 
 def over_coverage_terms(model: cp_model.CpModel, coverage: cp_model.LinearExprT, required: int,
