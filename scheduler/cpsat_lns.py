@@ -131,6 +131,8 @@ def lns(model: cp_model.CpModel, decisions: Sequence[cp_model.IntVar], neighbour
     `neighbourhoods`: index lists into `decisions` freed together. The model may hold
     linear, bool_and, bool_or, at_most_one and exactly_one constraints. Returns the best
     (objective, values)."""
+    if seconds <= 0.1:
+        return incumbent
     deadline = time.perf_counter() + seconds
     rng = np.random.default_rng(seed)
     restriction = _Restriction(model, decisions)

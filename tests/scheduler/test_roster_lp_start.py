@@ -11,7 +11,7 @@ from roster_cases import CHAT, EMAIL, VOICE, agent, config, demand, solve
 
 from scheduler.instance import build_instance
 from scheduler.lower_bound import lp_lower_bound
-from scheduler.roster_lp_start import agent_classes, class_lp, cover_for, lp_start
+from scheduler.roster_lp_start import agent_classes, class_lp, contract_week, cover_for, lp_start
 
 STARTS = ("07:00", "08:00", "09:00", "11:00", "13:00", "15:00")
 
@@ -107,3 +107,22 @@ def test_no_start_after_the_deadline():
     cfg, agents, req = case()
     inst = build_instance(req, agents, cfg)
     assert lp_start(inst, 3.0, seed=0, deadline=time.perf_counter()) is None
+
+
+@pytest.mark.parametrize(("low", "high", "off", "week"), [
+    (36.0, 45.0, (), [9, 9, 9, 9]),  # four 9 h shifts reach 36 h: the fewest days
+    (40.0, 45.0, (), [8, 8, 8, 8, 8]),  # five days needed, the shortest shifts reach 40 h
+    (18.0, 28.0, (), [9, 9]),  # two days, both lengthened to reach 18 h
+    (17.0, 28.0, (0, 2), [9, 8]),  # 17 h: the first open day lengthened, the next kept short
+    (44.0, 45.0, (), [9, 9, 9, 9, 8]),  # 44 h: lengthen four of five
+    (36.0, 45.0, (2, 3, 4, 5, 6), []),  # only among Monday and Tuesday's shifts: no week
+])
+def test_contract_week_meets_the_contract_on_the_fewest_days(low, high, off, week):
+    cfg = config(lengths=(8.0, 9.0), starts=("08:00",))
+    inst = build_instance(demand(("voice", 0, "08:00", "17:00", 1)), (agent("A", low=low, high=high),), cfg)
+    options = [s for s in inst.allowed[0] if inst.shifts[s].day not in off]
+    chosen = contract_week(inst, 0, options)
+    days = sorted(inst.shifts[s].day for s in chosen)
+    assert len(days) == len(set(days))  # one shift a day
+    assert days == [d for d in range(7) if d not in off][: len(week)]  # earliest open days
+    assert [inst.shifts[s].length_minutes // 60 for s in sorted(chosen, key=lambda s: inst.shifts[s].day)] == week
