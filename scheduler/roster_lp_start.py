@@ -39,6 +39,7 @@ from scheduler.lp_cover import CoverLP, add_coverage_lp, solve_lp
 from scheduler.realise import Solution
 
 PROFILE_WEIGHT = 3  # per hundredth of an agent the group's on-shift profile misses the LP's, per interval
+CHUNK = 45  # a skill group of more agents is rounded in parts of at most this many (CP-SAT finds no week for 126 in 4 s)
 SHORT_WEIGHT = 2  # an interval short of the LP's profile costs this many times more than one above it
 
 
@@ -163,37 +164,65 @@ def assign_group(inst: RosterInstance, classes: list[AgentClass], g: int, start_
     """Step 3b for skill group g: every member's shifts at their start time, under the
     per-agent rules, so that the group's agents on shift per interval follow the LP's
     (short intervals cost SHORT_WEIGHT times more than full ones), then labour cost, then
-    isolated days off. `hinted`: start the search from each member's `contract_week` (a
-    solution comes at once, but the search from it ends higher). None when no week is
-    found in `seconds`."""
+    isolated days off. A group of more than CHUNK members is rounded CHUNK-sized part by
+    part (members dealt out by class and start), each part following its members' share
+    of the profile plus what the parts before it fell short or went over.
+    `hinted`: start the search from each member's `contract_week` (a solution comes at
+    once, but the search from it ends higher). None when a part finds no week in its
+    share of `seconds`."""
     shifts, n_t = inst.shifts, inst.horizon.n_intervals
-    model = cp_model.CpModel()
-    target = np.zeros(n_t)
-    on_shift: list[list] = [[] for _ in range(n_t)]
-    terms = []
-    x = {}
+    share: dict[int, np.ndarray] = {}  # each member's part of the LP's on-shift profile
     for k, cls in enumerate(classes):
         if cls.group != g:
             continue
         by_start = _by_start(inst, cls)
-        for minute, options in by_start.items():
-            here = sum(start_of[a] == minute for a in cls.members)
-            scale = here / plan.agents[k, minute] if plan.agents[k, minute] > 1e-9 else 0.0
-            for s in options:
-                target[shifts[s].start:min(shifts[s].end, n_t)] += scale * plan.shifts[k, s]
         for a in cls.members:
-            mine = x[a] = {s: model.NewBoolVar("") for s in by_start.get(start_of[a], [])}
-            rules.agent_hard_rules(model, inst, a, mine)
-            if hinted:
-                week = contract_week(inst, a, list(mine))
-                for s, var in mine.items():
-                    model.AddHint(var, s in week)
-            works = [sum(var for s, var in mine.items() if shifts[s].day == d) for d in range(7)]
-            terms += rules.days_off_terms(model, works, int(round(inst.config.weights.consecutive_days_off * SCALE)))
-            terms += rules.labour_cost_terms(mine, {s: inst.shift_cost(a, s) for s in mine})
+            minute = start_of[a]
+            share[a] = np.zeros(n_t)
+            if plan.agents[k, minute] > 1e-9:
+                for s in by_start[minute]:
+                    share[a][shifts[s].start:min(shifts[s].end, n_t)] += plan.shifts[k, s] / plan.agents[k, minute]
+    members = sorted(share, key=lambda a: (start_of[a], a))
+    n_parts = -(-len(members) // CHUNK)
+    chosen: set[tuple[int, int]] = set()
+    behind = np.zeros(n_t)  # the profile the parts so far fell short of (negative: went over)
+    for part in range(n_parts):
+        mine = members[part::n_parts]
+        target = sum(share[a] for a in mine) + behind
+        weeks = _round_part(inst, mine, start_of, np.maximum(target, 0.0), seconds * len(mine) / len(members),
+                            seed, deadline, hinted)
+        if weeks is None:
+            return None
+        chosen |= weeks
+        for _a, s in weeks:
+            target[shifts[s].start:min(shifts[s].end, n_t)] -= 1
+        behind = target
+    return chosen
+
+
+def _round_part(inst: RosterInstance, members: list[int], start_of: dict[int, int], target: np.ndarray,
+                seconds: float, seed: int, deadline: float, hinted: bool) -> set[tuple[int, int]] | None:
+    """`members`' weeks at their start times following the on-shift profile `target`
+    (agents per interval), by CP-SAT within `seconds` of deterministic time."""
+    shifts, n_t = inst.shifts, inst.horizon.n_intervals
+    model = cp_model.CpModel()
+    on_shift: list[list] = [[] for _ in range(n_t)]
+    terms = []
+    x = {}
+    for a in members:
+        options = [s for s in inst.allowed[a] if shifts[s].start_minute == start_of[a]]
+        mine = x[a] = {s: model.NewBoolVar("") for s in options}
+        rules.agent_hard_rules(model, inst, a, mine)
+        if hinted:
+            week = contract_week(inst, a, options)
             for s, var in mine.items():
-                for t in range(shifts[s].start, min(shifts[s].end, n_t)):
-                    on_shift[t].append(var)
+                model.AddHint(var, s in week)
+        works = [sum(var for s, var in mine.items() if shifts[s].day == d) for d in range(7)]
+        terms += rules.days_off_terms(model, works, int(round(inst.config.weights.consecutive_days_off * SCALE)))
+        terms += rules.labour_cost_terms(mine, {s: inst.shift_cost(a, s) for s in mine})
+        for s, var in mine.items():
+            for t in range(shifts[s].start, min(shifts[s].end, n_t)):
+                on_shift[t].append(var)
     for t in range(n_t):
         if not on_shift[t] and target[t] < 1e-6:
             continue

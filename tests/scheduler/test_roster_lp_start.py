@@ -11,7 +11,16 @@ from roster_cases import CHAT, EMAIL, VOICE, agent, config, demand, solve
 
 from scheduler.instance import build_instance
 from scheduler.lower_bound import lp_lower_bound
-from scheduler.roster_lp_start import agent_classes, class_lp, contract_week, cover_for, lp_start
+from scheduler import roster_lp_start
+from scheduler.roster_lp_start import (
+    agent_classes,
+    assign_group,
+    assign_starts,
+    class_lp,
+    contract_week,
+    cover_for,
+    lp_start,
+)
 
 STARTS = ("07:00", "08:00", "09:00", "11:00", "13:00", "15:00")
 
@@ -59,8 +68,12 @@ def test_rounded_weeks_keep_one_start_and_every_contract():
     inst = build_instance(req, agents, cfg)
     start = lp_start(inst, 3.0, seed=0, deadline=time.perf_counter() + 60)
     assert start is not None
+    assert_legal_weeks(inst, agents, cfg, start.shift_of)
+
+
+def assert_legal_weeks(inst, agents, cfg, shift_of):
     per_agent: dict[int, list[int]] = {}
-    for a, s in start.shift_of:
+    for a, s in shift_of:
         per_agent.setdefault(a, []).append(s)
     for a, agent_ in enumerate(agents):
         mine = per_agent.get(a, [])
@@ -70,6 +83,34 @@ def test_rounded_weeks_keep_one_start_and_every_contract():
         hours = sum(inst.shifts[s].hours for s in mine)
         assert agent_.min_hours_week - 1e-9 <= hours <= agent_.max_hours_week + 1e-9
         assert all(s in inst.allowed[a] for s in mine)  # availability (Sunday off for email agents)
+
+
+def test_a_group_rounded_in_parts_keeps_the_rules_and_follows_the_lp(monkeypatch):
+    cfg, agents, req = case()
+    inst = build_instance(req, agents, cfg)
+    classes = agent_classes(inst)
+    plan = class_lp(inst, classes)
+    start_of = assign_starts(inst, classes, plan)
+
+    def miss(weeks, g) -> float:
+        """Agent-intervals between the group's on-shift profile and the LP's."""
+        profile = np.zeros(inst.horizon.n_intervals)
+        for _a, s in weeks:
+            profile[inst.shifts[s].start:inst.shifts[s].end] += 1
+        for (k, s), n in plan.shifts.items():
+            if classes[k].group == g:
+                profile[inst.shifts[s].start:inst.shifts[s].end] -= n
+        return float(np.abs(profile).sum())
+
+    groups = sorted({c.group for c in classes})
+    whole = {g: assign_group(inst, classes, g, start_of, plan, 2.0, 0, time.perf_counter() + 60) for g in groups}
+    monkeypatch.setattr(roster_lp_start, "CHUNK", 2)  # every group in parts of two agents
+    parts = {g: assign_group(inst, classes, g, start_of, plan, 2.0, 0, time.perf_counter() + 60) for g in groups}
+    assert_legal_weeks(inst, agents, cfg, set().union(*parts.values()))
+    for g in groups:
+        assert {a for a, _ in parts[g]} == {a for a, _ in whole[g]}  # every member has a week
+        # each part makes up what the parts before it missed: close to rounding the group whole
+        assert miss(parts[g], g) <= 1.2 * miss(whole[g], g)
 
 
 def test_lunches_and_channels_fit_the_shifts():
