@@ -47,10 +47,13 @@ def _variables_of(constraint) -> list[int]:
 class _Restriction:
     """Sub-models of `model` that free one neighbourhood of decisions at a time.
 
-    A neighbourhood's template (built once, on its first visit) is a copy of the model's
-    variables with only the constraints reachable from the freed decisions (through
-    non-decision variables) and only the objective terms on those variables; each round
-    copies it, fixes the decisions on its border to the incumbent and hints it."""
+    A neighbourhood's part of the model (found once, on its first visit) is the
+    constraints reachable from its freed decisions through non-decision variables, the
+    variables they decide and the fixed decisions on their border. Each round builds a
+    model with every variable of `model` fixed but those it decides, only those
+    constraints and only the objective terms on those variables, and the incumbent as
+    hint. (Only index arrays are kept per neighbourhood: a kept model per neighbourhood
+    would hold every variable of the model 35 times over at 150 agents.)"""
 
     def __init__(self, model: cp_model.CpModel, decisions: Sequence[cp_model.IntVar]) -> None:
         self.model = model
@@ -66,59 +69,64 @@ class _Restriction:
         self.obj_vars = np.array(list(proto.objective.vars), dtype=np.int64)
         self.obj_coeffs = np.array(list(proto.objective.coeffs), dtype=np.int64)
         self.obj_offset = proto.objective.offset
-        self._fixed: cp_model.CpModel | None = None
-        self.templates: dict[int, tuple[cp_model.CpModel, np.ndarray, np.ndarray]] = {}
-
-    def _fixed_copy(self) -> cp_model.CpModel:
-        """A model with the variables of `model`, each fixed to its lowest value, and no
-        constraints (built once; templates copy it)."""
-        if self._fixed is None:
-            self._fixed = cp_model.CpModel()
-            variables = self._fixed.proto.variables
-            for var in self.model.proto.variables:
-                low = var.domain[0]
-                variables.add().domain.extend([low, low])
-        return self._fixed.clone()
+        self.fixed = cp_model.CpModel()  # every variable fixed to its lowest value; no constraints
+        for var in proto.variables:
+            low = var.domain[0]
+            self.fixed.proto.variables.add().domain.extend([low, low])
+        self.parts: dict[int, tuple[list[int], np.ndarray, np.ndarray]] = {}
 
     def objective(self, values: np.ndarray) -> int:
         """The model's objective at a full solution vector."""
         return int(round(float(self.obj_coeffs @ values[self.obj_vars]) + self.obj_offset))
 
-    def template(self, key: int, free: Sequence[int]) -> tuple[cp_model.CpModel, np.ndarray, np.ndarray]:
-        """(sub-model, its variables whose values it decides, the fixed decisions on its
-        border) for the neighbourhood `key` freeing `free` (indices into decisions)."""
-        if key in self.templates:
-            return self.templates[key]
-        inside = np.zeros(len(self.var_cons), dtype=bool)
-        frontier = [int(v) for v in self.decision_index[list(free)]]
-        inside[frontier] = True
-        seen: set[int] = set()
-        border: set[int] = set()
-        while frontier:
-            v = frontier.pop()
-            for c in self.var_cons[v]:
-                if c in seen:
-                    continue
-                seen.add(c)
-                for u in self.cons_vars[c]:
-                    if inside[u]:
+    def part(self, key: int, free: Sequence[int]) -> tuple[list[int], np.ndarray, np.ndarray]:
+        """(constraints, variables decided, fixed decisions on the border) of the
+        neighbourhood `key` freeing `free` (indices into the decisions)."""
+        if key not in self.parts:
+            inside = np.zeros(len(self.var_cons), dtype=bool)
+            frontier = [int(v) for v in self.decision_index[list(free)]]
+            inside[frontier] = True
+            seen: set[int] = set()
+            border: set[int] = set()
+            while frontier:
+                v = frontier.pop()
+                for c in self.var_cons[v]:
+                    if c in seen:
                         continue
-                    if self.decision[u]:
-                        border.add(u)
-                    else:
-                        inside[u] = True
-                        frontier.append(u)
+                    seen.add(c)
+                    for u in self.cons_vars[c]:
+                        if inside[u]:
+                            continue
+                        if self.decision[u]:
+                            border.add(u)
+                        else:
+                            inside[u] = True
+                            frontier.append(u)
+            self.parts[key] = (sorted(seen), np.flatnonzero(inside), np.array(sorted(border), dtype=np.int64))
+        return self.parts[key]
+
+    def sub_model(self, key: int, free: Sequence[int], values: np.ndarray) -> tuple[cp_model.CpModel, np.ndarray]:
+        """The sub-model freeing neighbourhood `key` around the incumbent `values`, and the
+        variables whose values it decides."""
+        constraints, decided, border = self.part(key, free)
         proto = self.model.proto
-        sub = self._fixed_copy()
-        for v in np.flatnonzero(inside).tolist():  # the rest stays fixed: CP-SAT drops it at once
-            sub.proto.variables[v].copy_from(proto.variables[v])
-        for c in sorted(seen):
+        sub = self.fixed.clone()
+        variables = sub.proto.variables
+        for v in decided.tolist():
+            variables[v].copy_from(proto.variables[v])
+        for v, value in zip(border.tolist(), values[border].tolist(), strict=True):
+            domain = variables[v].domain  # fixed through its domain: cheaper to presolve than a constraint
+            domain.clear()
+            domain.extend([value, value])
+        for c in constraints:
             sub.proto.constraints.append(proto.constraints[c])
-        keep = inside[self.obj_vars]
+        keep = np.isin(self.obj_vars, decided)
         sub.proto.objective.vars.extend(self.obj_vars[keep].tolist())
         sub.proto.objective.coeffs.extend(self.obj_coeffs[keep].tolist())
-        self.templates[key] = (sub, np.flatnonzero(inside), np.array(sorted(border), dtype=np.int64))
-        return self.templates[key]
+        hint = sub.proto.solution_hint
+        hint.vars.extend(decided.tolist())
+        hint.values.extend(values[decided].tolist())
+        return sub, decided
 
 
 def lns(model: cp_model.CpModel, decisions: Sequence[cp_model.IntVar], neighbourhoods: Sequence[Sequence[int]],
@@ -144,16 +152,7 @@ def lns(model: cp_model.CpModel, decisions: Sequence[cp_model.IntVar], neighbour
         if not order:
             order = list(rng.permutation(len(neighbourhoods)))
         key = int(order.pop())
-        template, decided, border = restriction.template(key, neighbourhoods[key])
-        sub = template.clone()
-        domains = sub.proto.variables
-        for v, value in zip(border.tolist(), best[border].tolist(), strict=True):
-            domain = domains[v].domain  # fixed through its domain: cheaper to presolve than a constraint
-            domain.clear()
-            domain.extend([value, value])
-        hint = sub.proto.solution_hint
-        hint.vars.extend(decided.tolist())
-        hint.values.extend(best[decided].tolist())
+        sub, decided = restriction.sub_model(key, neighbourhoods[key], best)
         solver = cp_model.CpSolver()
         solver.parameters.num_workers = 1
         solver.parameters.random_seed = seed

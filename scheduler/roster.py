@@ -20,10 +20,11 @@ its root in half a minute for 150 agents): a greedy roster (`roster_greedy`, its
 and channels from the coverage LP), completed at once into a full solution, is the first
 roster; then an LP-guided one
 (`roster_lp_start`: the LP relaxation per class of interchangeable agents with one start
-time per agent, solved by HiGHS' interior-point method and rounded agent by agent, with
+time per agent, solved by HiGHS' interior-point method and rounded group by group, with
 lunches and channels from the coverage LP), completed the same way; the better is
 polished by a deterministic LNS (`cpsat_lns`: one day free - its lunches and channels,
-and one skill group's shifts - the rest of the week fixed) and handed as a complete hint
+and one skill group's shifts - the rest of the week fixed; each sub-model holds only the
+constraints the freed day reaches) and handed as a complete hint
 to a last CP-SAT run on the whole model, which reports the status and the proven bound.
 When the LNS has time to spare (SHUFFLE_WHEN seconds per agent), the LP-guided start and
 the polished roster are also reshuffled (`roster_shuffle`: each skill group's shifts dealt
@@ -146,33 +147,39 @@ def _complete(model: cp_model.CpModel, inst: RosterInstance, x, on_shift, cov, s
 
 
 def _day_neighbourhoods(inst: RosterInstance, x, on_shift, cov) -> tuple[list, list[list[int]]]:
-    """LNS decisions (every shift, lunch and channel variable, and the group counts per
-    shift) and neighbourhoods: per day, its lunches and channels; per day and skill group,
-    also the group's shifts that day."""
+    """LNS decisions and neighbourhoods, one per day and skill group.
+
+    Decisions: every shift, lunch and channel variable, the group counts per shift and
+    the deferred channels' work done per interval (these follow from the others, but as
+    decisions they keep each sub-model local: `cpsat_lns` stops at fixed decisions).
+    Neighbourhood (day d, group g) frees the group's shifts on day d, every lunch and
+    channel on day d, and the work done from day d on (before it, nothing changes)."""
     day_of_interval = np.minimum(np.arange(inst.horizon.n_intervals) * 7 // inst.horizon.week_intervals, 6)
-    decisions, day, group = [], [], []
+    every_group, onwards = -1, -2  # tags of lunches and channels, and of work done
+    decisions, day, tag = [], [], []
     for a in range(len(inst.agents)):
         for s, var in x[a].items():
             decisions.append(var)
             day.append(inst.shifts[s].day)
-            group.append(inst.agent_group[a])
-    for (g, s), var in on_shift.items():  # follows the shifts; a decision so the sub-models stay local
+            tag.append(inst.agent_group[a])
+    for (g, s), var in on_shift.items():
         decisions.append(var)
         day.append(inst.shifts[s].day)
-        group.append(g)
+        tag.append(g)
     for (_g, s, _p), var in cov.breaks.items():
         decisions.append(var)
         day.append(inst.shifts[s].day)
-        group.append(-1)
+        tag.append(every_group)
     for (_g, _c, t), var in cov.cover.items():
         decisions.append(var)
         day.append(int(day_of_interval[t]))
-        group.append(-1)
+        tag.append(every_group)
     for (_c, t), var in cov.done.items():
         decisions.append(var)
         day.append(int(day_of_interval[t]))
-        group.append(-2)
-    near = [[i for i, d in enumerate(day) if (d == today and group[i] in (-1, g)) or (group[i] == -2 and d >= today)]
+        tag.append(onwards)
+    near = [[i for i, (d, k) in enumerate(zip(day, tag, strict=True))
+             if (d == today and k in (every_group, g)) or (k == onwards and d >= today)]
             for today in range(7) for g in range(len(inst.groups))]
     return decisions, near
 

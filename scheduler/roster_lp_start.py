@@ -39,7 +39,7 @@ from scheduler.lp_cover import CoverLP, add_coverage_lp, solve_lp
 from scheduler.realise import Solution
 
 PROFILE_WEIGHT = 3  # per hundredth of an agent the group's on-shift profile misses the LP's, per interval
-CHUNK = 45  # a skill group of more agents is rounded in parts of at most this many (CP-SAT finds no week for 126 in 4 s)
+CHUNK = 45  # a larger skill group is rounded in parts of at most this many (CP-SAT found no week for 126 in 4 s)
 SHORT_WEIGHT = 2  # an interval short of the LP's profile costs this many times more than one above it
 
 

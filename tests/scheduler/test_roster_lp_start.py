@@ -9,9 +9,9 @@ import numpy as np
 import pytest
 from roster_cases import CHAT, EMAIL, VOICE, agent, config, demand, solve
 
+from scheduler import roster_lp_start
 from scheduler.instance import build_instance
 from scheduler.lower_bound import lp_lower_bound
-from scheduler import roster_lp_start
 from scheduler.roster_lp_start import (
     agent_classes,
     assign_group,
