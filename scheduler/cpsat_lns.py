@@ -75,15 +75,16 @@ class _Restriction:
         for var in proto.variables:
             low = var.domain[0]
             self.fixed.proto.variables.add().domain.extend([low, low])
-        self.parts: dict[int, tuple[list[int], np.ndarray, np.ndarray]] = {}
+        self.parts: dict[int, tuple[list[int], np.ndarray, np.ndarray, np.ndarray]] = {}
 
     def objective(self, values: np.ndarray) -> int:
         """The model's objective at a full solution vector."""
         return int(round(float(self.obj_coeffs @ values[self.obj_vars]) + self.obj_offset))
 
-    def part(self, key: int, free: Sequence[int]) -> tuple[list[int], np.ndarray, np.ndarray]:
-        """(constraints, variables decided, fixed decisions on the border) of the
-        neighbourhood `key` freeing `free` (indices into the decisions)."""
+    def part(self, key: int, free: Sequence[int]) -> tuple[list[int], np.ndarray, np.ndarray, np.ndarray]:
+        """(constraints, variables decided, fixed decisions on the border, which objective
+        terms are on variables decided) of the neighbourhood `key` freeing `free` (indices
+        into the decisions)."""
         if key not in self.parts:
             inside = np.zeros(len(self.var_cons), dtype=bool)
             frontier = [int(v) for v in self.decision_index[list(free)]]
@@ -104,13 +105,14 @@ class _Restriction:
                         else:
                             inside[u] = True
                             frontier.append(u)
-            self.parts[key] = (sorted(seen), np.flatnonzero(inside), np.array(sorted(border), dtype=np.int64))
+            self.parts[key] = (sorted(seen), np.flatnonzero(inside), np.array(sorted(border), dtype=np.int64),
+                               inside[self.obj_vars])
         return self.parts[key]
 
     def sub_model(self, key: int, free: Sequence[int], values: np.ndarray) -> tuple[cp_model.CpModel, np.ndarray]:
         """The sub-model freeing neighbourhood `key` around the incumbent `values`, and the
         variables whose values it decides."""
-        constraints, decided, border = self.part(key, free)
+        constraints, decided, border, keep = self.part(key, free)
         proto = self.model.proto
         sub = self.fixed.clone()
         variables = sub.proto.variables
@@ -122,7 +124,6 @@ class _Restriction:
             domain.extend([value, value])
         for c in constraints:
             sub.proto.constraints.append(proto.constraints[c])
-        keep = np.isin(self.obj_vars, decided)
         sub.proto.objective.vars.extend(self.obj_vars[keep].tolist())
         sub.proto.objective.coeffs.extend(self.obj_coeffs[keep].tolist())
         hint = sub.proto.solution_hint
