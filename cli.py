@@ -21,9 +21,6 @@ app = typer.Typer(
     add_completion=False,
 )
 
-SAMPLE_DIR = Path(__file__).resolve().parent / "data"
-
-
 @app.callback()
 def _root() -> None:
     """Contact-centre workforce management: forecast contacts, compute staffing, build
@@ -36,7 +33,7 @@ def user_errors(command):
 
     @functools.wraps(command)
     def wrapper(*args, **kwargs):
-        from staffcast_common import InputError
+        from staffcast.errors import InputError
 
         try:
             return command(*args, **kwargs)
@@ -56,8 +53,7 @@ def _console():
 
 def _print_history(console, inputs) -> None:
     from rich.table import Table
-
-    from forecast.summary import history_summary
+    from staffcast.forecast.summary import history_summary
 
     cfg = inputs.config
     table = Table(title=f"History ({cfg.timezone}, {cfg.interval_minutes}-minute intervals)")
@@ -80,7 +76,7 @@ def _plan_and_export(inputs, out: Path, *, folds: int, backtest_days: int, time_
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
     from rich.table import Table
 
-    import pipeline
+    from staffcast import pipeline
 
     console = _console()
     _print_history(console, inputs)
@@ -121,10 +117,11 @@ def demo(
 ) -> None:
     """Run the whole weekly pipeline on the bundled sample in data/: backtest, forecast of the
     roster week, requirements, roster, simulated check, exports and report.html."""
-    import pipeline
+    from staffcast import pipeline
+    from staffcast.sample import sample_files
 
-    inputs = pipeline.load_inputs(SAMPLE_DIR / "history.parquet", SAMPLE_DIR / "events.csv",
-                                  SAMPLE_DIR / "planning.toml", SAMPLE_DIR / "agents.csv")
+    with sample_files() as paths:
+        inputs = pipeline.load_inputs(*paths)
     _plan_and_export(inputs, out, folds=folds, backtest_days=7, time_limit=time_limit, model="auto",
                      staff_to="volume")
 
@@ -149,10 +146,10 @@ def run(
                                                       "(default: [solver] in the config).")] = None,
 ) -> None:
     """The weekly planning routine on your own files in one command: everything `demo` does."""
-    import pipeline
+    from staffcast import pipeline
 
     if staff_to not in ("volume", "volume_hi"):
-        from staffcast_common import InputError
+        from staffcast.errors import InputError
 
         raise InputError("", f'--staff-to: expected "volume" or "volume_hi", got "{staff_to}"')
     inputs = pipeline.load_inputs(history, events, config, agents, fill_zero=fill_zero)
@@ -180,13 +177,13 @@ def forecast(
 ) -> None:
     """Forecast contacts (volume per interval, 80% band) and AHT (seconds) per channel."""
     from rich.console import Console
+    from staffcast.forecast.api import check_horizon, check_models, run_forecast
 
-    from forecast.api import check_horizon, check_models, run_forecast
-    from staffcast_common import write_frame_atomic
+    from staffcast.files import write_frame_atomic
 
     check_horizon(horizon_days)
     check_models(model, allow_auto=True)
-    from pipeline import load_forecast_inputs
+    from staffcast.pipeline import load_forecast_inputs
 
     cfg, hist, evs = load_forecast_inputs(history, events, config, fill_zero=fill_zero)
     console = Console(stderr=True)
@@ -212,9 +209,9 @@ def forecast(
 
 def _plot_channels(history_frame, frame, evs, target: Path) -> None:
     import matplotlib.pyplot as plt
+    from staffcast.forecast.plot import plot_forecast_panels
 
-    from forecast.plot import plot_forecast_panels
-    from staffcast_common import atomic_path
+    from staffcast.files import atomic_path
 
     fig = plot_forecast_panels(history_frame, frame, evs)
     with atomic_path(target) as tmp:
@@ -243,15 +240,15 @@ def backtest(
     from rich.console import Console
     from rich.progress import Progress
     from rich.table import Table
+    from staffcast.forecast.api import MODELS, check_horizon, check_models
+    from staffcast.forecast.api import backtest as run_backtest
+    from staffcast.forecast.backtest import choose_models
 
-    from forecast.api import MODELS, check_horizon, check_models
-    from forecast.api import backtest as run_backtest
-    from forecast.backtest import choose_models
-    from staffcast_common import write_frame_atomic
+    from staffcast.files import write_frame_atomic
 
     check_horizon(horizon_days)
     names = check_models(model, allow_auto=True)
-    from pipeline import load_forecast_inputs
+    from staffcast.pipeline import load_forecast_inputs
 
     cfg, hist, evs = load_forecast_inputs(history, events, config, fill_zero=fill_zero)
     console = Console()
@@ -280,7 +277,7 @@ def backtest(
 
 def _deflection(values: list[str]) -> dict[str, float]:
     """Parse repeated `--deflection CHANNEL=SHARE` options."""
-    from staffcast_common import InputError
+    from staffcast.errors import InputError
 
     shares: dict[str, float] = {}
     for text in values:
@@ -316,11 +313,12 @@ def staff(
     from rich import box
     from rich.console import Console
     from rich.table import Table
+    from staffcast.scheduler.inputs.frames import read_forecast
+    from staffcast.scheduler.staffing.requirements import requirements, requirements_summary
 
-    from scheduler.config import load_config
-    from scheduler.frames import read_forecast
-    from scheduler.staffing import requirements, requirements_summary
-    from staffcast_common import InputError, write_frame_atomic
+    from staffcast.config import load_config
+    from staffcast.errors import InputError
+    from staffcast.files import write_frame_atomic
 
     if staff_to not in ("volume", "volume_hi"):
         raise InputError("", f"--staff-to: expected volume or volume_hi, got {staff_to!r}")
@@ -374,11 +372,12 @@ def simulate(
     from rich import box
     from rich.console import Console
     from rich.table import Table
+    from staffcast.scheduler.inputs.frames import frame_columns, read_coverage, read_requirements
+    from staffcast.scheduler.simulation.frame import simulate_frame
 
-    from scheduler.config import load_config
-    from scheduler.frames import frame_columns, read_coverage, read_requirements
-    from scheduler.simulate_frame import simulate_frame
-    from staffcast_common import InputError, write_frame_atomic
+    from staffcast.config import load_config
+    from staffcast.errors import InputError
+    from staffcast.files import write_frame_atomic
 
     if replications < 2:
         raise InputError("", f"--replications: expected at least 2, got {replications}")
@@ -461,13 +460,13 @@ def schedule(
     target, under-covered agent-hours and the shortfall report.
     """
     from rich.console import Console
+    from staffcast.scheduler.inputs.agents import load_agents
+    from staffcast.scheduler.inputs.frames import read_requirements
+    from staffcast.scheduler.roster.build import build_roster
+    from staffcast.scheduler.roster.results.coverage import coverage_summary
 
-    from scheduler.agents import load_agents
-    from scheduler.config import load_config
-    from scheduler.coverage import coverage_summary
-    from scheduler.frames import read_requirements
-    from scheduler.roster import build_roster
-    from staffcast_common import write_frame_atomic
+    from staffcast.config import load_config
+    from staffcast.files import write_frame_atomic
 
     console = Console(stderr=True)
     cfg = load_config(config)

@@ -37,10 +37,10 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from forecast.api import MODELS  # noqa: E402
-from forecast.backtest import fold_cutoffs, run_backtest  # noqa: E402
-from forecast.data import load_events, load_history  # noqa: E402
-from forecast.models import event_interval_mask  # noqa: E402
+from staffcast.forecast.api import MODELS  # noqa: E402
+from staffcast.forecast.backtest import fold_cutoffs, run_backtest  # noqa: E402
+from staffcast.forecast.data import load_events, load_history  # noqa: E402
+from staffcast.forecast.models import event_interval_mask  # noqa: E402
 
 BANK = Path(os.environ.get("STAFFCAST_BANK_DATA", ROOT.parent / "shared" / "data" / "bank_calls_5min.csv"))
 US_HOLIDAYS_2003 = [("Memorial Day", "2003-05-26"), ("Independence Day", "2003-07-04"), ("Labor Day", "2003-09-01")]
@@ -238,7 +238,7 @@ def part_b(config_tz: str = "Asia/Shanghai") -> tuple[list[str], object, pd.Data
 
 
 def part_c(history, events) -> list[str]:
-    from forecast.api import backtest
+    from staffcast.forecast.api import backtest
 
     t0 = time.perf_counter()
     metrics = backtest(history, events, folds=4, horizon_days=21)

@@ -5,7 +5,7 @@
 Part 1: generated instances (`roster_instances.py`: 7 days, 30-minute intervals, voice,
 chat, email, social with mixed skills, demand at ~95% of the agents' working hours).
 For each size and time limit: seconds to the first feasible roster, objective, CP-SAT's
-proven bound, the LP lower bound (`scheduler.lower_bound`, computed once per instance,
+proven bound, the LP lower bound (`staffcast.scheduler.roster.search.lower_bound`, computed once per instance,
 its seconds shown), the gap to it, the soft-rule penalty (days off, start stability,
 fairness: not part of the staffing cost the bound bounds), the gap of the staffing cost
 alone (objective less soft penalty) to the bound, and the solver's wall time (within the
@@ -31,10 +31,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import pandas as pd  # noqa: E402
 from roster_instances import generate  # noqa: E402
+from staffcast.scheduler.inputs.agents import Agent  # noqa: E402
+from staffcast.scheduler.roster.build import build_roster  # noqa: E402
+from staffcast.scheduler.roster.model.instance import build_instance  # noqa: E402
+from staffcast.scheduler.roster.results.checker import check_roster  # noqa: E402
+from staffcast.scheduler.roster.search.lower_bound import lp_lower_bound  # noqa: E402
 
-from scheduler.agents import Agent  # noqa: E402
-from scheduler.checker import check_roster  # noqa: E402
-from scheduler.config import (  # noqa: E402
+from staffcast.config import (  # noqa: E402
     ChannelConfig,
     PlanningConfig,
     RulesConfig,
@@ -42,9 +45,6 @@ from scheduler.config import (  # noqa: E402
     SolverConfig,
     WeightsConfig,
 )
-from scheduler.instance import build_instance  # noqa: E402
-from scheduler.lower_bound import lp_lower_bound  # noqa: E402
-from scheduler.roster import build_roster  # noqa: E402
 
 POST_OFFICE = (17, 13, 15, 19, 14, 16, 11)
 

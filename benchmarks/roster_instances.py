@@ -8,9 +8,9 @@ import datetime as dt
 
 import numpy as np
 import pandas as pd
+from staffcast.scheduler.inputs.agents import Agent
 
-from scheduler.agents import Agent
-from scheduler.config import (
+from staffcast.config import (
     ChannelConfig,
     PlanningConfig,
     RulesConfig,

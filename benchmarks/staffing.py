@@ -25,10 +25,10 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from scheduler.deferred import plan  # noqa: E402
-from scheduler.erlang import offered_load, required_agents, service_level  # noqa: E402
-from scheduler.erlang_a import erlang_a, required_agents_a  # noqa: E402
-from scheduler.simulate import simulate_intervals  # noqa: E402
+from staffcast.scheduler.simulation.queue import simulate_intervals  # noqa: E402
+from staffcast.scheduler.staffing.deferred import plan  # noqa: E402
+from staffcast.scheduler.staffing.erlang import offered_load, required_agents, service_level  # noqa: E402
+from staffcast.scheduler.staffing.erlang_a import erlang_a, required_agents_a  # noqa: E402
 
 MINUTES = 15
 # name, peak contacts per 15 min, handle seconds, SL target, answer seconds, max occupancy,

@@ -7,15 +7,15 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from staffcast.forecast.aht import AhtModel
+from staffcast.forecast.backtest import choose_models, fold_cutoffs, localize_days, run_backtest
+from staffcast.forecast.data import History
+from staffcast.forecast.intervals import POISSON, Calibration, calibrate
+from staffcast.forecast.models import MeanOfWeeks, SeasonalNaiveWeek, VolumeModel, local_clock
+from staffcast.forecast.profile import DailyProfileModel
+from staffcast.forecast.waves import PHASES, WaveModel, effect_key
 
-from forecast.aht import AhtModel
-from forecast.backtest import choose_models, fold_cutoffs, localize_days, run_backtest
-from forecast.data import History
-from forecast.intervals import POISSON, Calibration, calibrate
-from forecast.models import MeanOfWeeks, SeasonalNaiveWeek, VolumeModel, local_clock
-from forecast.profile import DailyProfileModel
-from forecast.waves import PHASES, WaveModel, effect_key
-from staffcast_common import InputError
+from staffcast.errors import InputError
 
 # Simplest first: ties in the automatic choice go to the earlier model.
 MODELS: dict[str, Callable[[], VolumeModel]] = {
@@ -187,7 +187,7 @@ def _event_effects(events: pd.DataFrame, index: pd.DataFrame, used: Mapping[str,
 def backtest(history: History, events: pd.DataFrame | None, *, folds: int, horizon_days: int,
              models: Sequence[str] | None = None,
              progress: Callable[[int, int], None] | None = None) -> pd.DataFrame:
-    """Metrics per model, channel and fold (see forecast.backtest); `models` defaults to all.
+    """Metrics per model, channel and fold (see staffcast.forecast.backtest); `models` defaults to all.
     `progress(done, total)` is called after each model and fold."""
     horizon_days = check_horizon(horizon_days)
     names = check_models(models, allow_auto=False)

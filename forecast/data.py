@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import pandas as pd
 
-from staffcast_common import InputError, describe
+from staffcast.errors import InputError, describe
 
 EVENT_KINDS = ("holiday", "onboarding", "migration", "release", "outage", "campaign", "other")
 OPEN_SHARE = 0.5  # a weekly slot is open when rows exist in at least this share of weeks

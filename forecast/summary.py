@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import pandas as pd
-
-from forecast.data import History
+from staffcast.forecast.data import History
 
 
 def history_summary(history: History, events: pd.DataFrame | None = None) -> pd.DataFrame:

@@ -5,7 +5,7 @@ Each day's total is the wave-blind daily model's baseline for that day (fitted w
 event days left out, so past waves never distort the weekday seasonality) times
 `1 + uplift` of every event influencing it, spread over the day by the intraday profile.
 The uplift curve per event kind and channel (size elasticity, ramp/plateau/decay shape,
-weekend factor) and how it is fitted are in `forecast.uplift`: multi-day kinds are fitted
+weekend factor) and how it is fitted are in `staffcast.forecast.uplift`: multi-day kinds are fitted
 on all their channels at once, holidays per channel. Days another event also influences
 are left out of an event's fit, so overlapping events never blur each other's curve.
 
@@ -22,11 +22,10 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from staffcast.forecast.models import local_clock
+from staffcast.forecast.profile import DailyProfileModel
+from staffcast.forecast.uplift import PHASES, POST_DAYS, Uplift, fit_pooled_uplifts, fit_uplift
 from threadpoolctl import threadpool_limits
-
-from forecast.models import local_clock
-from forecast.profile import DailyProfileModel
-from forecast.uplift import PHASES, POST_DAYS, Uplift, fit_pooled_uplifts, fit_uplift
 
 __all__ = ["PHASES", "Uplift", "WaveModel", "effect_key", "event_phases", "is_short"]
 

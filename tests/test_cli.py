@@ -9,7 +9,7 @@ import sys
 import pytest
 from typer.testing import CliRunner
 
-import cli
+from staffcast import cli
 
 runner = CliRunner()
 COMMANDS = [c.name or c.callback.__name__ for c in cli.app.registered_commands]
@@ -23,19 +23,20 @@ def test_help_for_every_command(command):
 
 
 def test_help_does_not_import_the_engines():
-    code = "import cli, sys; print(sorted(m for m in ('pandas', 'ortools', 'statsmodels', 'matplotlib') " \
+    code = "import staffcast.cli, sys; print(sorted(m for m in ('pandas', 'ortools', 'statsmodels', 'matplotlib') " \
            "if m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
 
 
-def test_user_error_exits_2_with_one_line(tmp_path, monkeypatch):
+def test_user_error_exits_2_with_one_line(tmp_path, sample_dir):
     sample = tmp_path / "data"
-    shutil.copytree(cli.SAMPLE_DIR, sample, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
+    shutil.copytree(sample_dir, sample, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
     text = (sample / "planning.toml").read_text()
     (sample / "planning.toml").write_text(text.replace("service_level = 0.80", "service_level = 80", 1))
-    monkeypatch.setattr(cli, "SAMPLE_DIR", sample)
-    result = runner.invoke(cli.app, ["demo", "--out", str(tmp_path / "out")])
+    result = runner.invoke(cli.app, ["run", str(sample / "history.parquet"), "--events", str(sample / "events.csv"),
+                                     "--config", str(sample / "planning.toml"), "--agents", str(sample / "agents.csv"),
+                                     "--out", str(tmp_path / "out")])
     assert result.exit_code == 2
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("error: planning.toml row "), result.stderr
@@ -45,7 +46,7 @@ def test_user_error_exits_2_with_one_line(tmp_path, monkeypatch):
 def test_atomic_write_leaves_no_partial_file_and_normal_permissions(tmp_path):
     import os
 
-    from staffcast_common import atomic_path, write_text_atomic
+    from staffcast.files import atomic_path, write_text_atomic
 
     target = tmp_path / "out.csv"
     write_text_atomic(target, "a,b\n")

@@ -7,14 +7,15 @@ import shutil
 
 import pandas as pd
 import pytest
+from sample_paths import SAMPLE_DIR
+from staffcast.scheduler.inputs.agents import load_agents
+from staffcast.scheduler.inputs.frames import read_requirements
+from staffcast.scheduler.roster.results.checker import check_roster
 from typer.testing import CliRunner
 
-import cli
-from scheduler.agents import load_agents
-from scheduler.checker import check_roster
-from scheduler.config import load_config
-from scheduler.frames import read_requirements
-from staffcast_common import InputError
+from staffcast import cli
+from staffcast.config import load_config
+from staffcast.errors import InputError
 
 runner = CliRunner()
 
@@ -43,8 +44,8 @@ def test_demo_writes_every_output(demo_out):
 
 def test_demo_roster_obeys_every_rule_and_covers_the_wave(demo_out):
     out, _ = demo_out
-    config = load_config(cli.SAMPLE_DIR / "planning.toml")
-    agents = load_agents(cli.SAMPLE_DIR / "agents.csv", config)
+    config = load_config(SAMPLE_DIR / "planning.toml")
+    agents = load_agents(SAMPLE_DIR / "agents.csv", config)
     roster = pd.read_csv(out / "roster.csv")
     requirements = read_requirements(out / "requirements.csv", config)
     violations = check_roster(roster, agents, config, requirements=requirements)
@@ -68,13 +69,13 @@ def test_report_shows_the_summary_figures(demo_out):
 
 
 def test_run_rejects_a_bad_agents_file_with_one_line(tmp_path):
-    shutil.copy(cli.SAMPLE_DIR / "agents.csv", tmp_path / "agents.csv")
+    shutil.copy(SAMPLE_DIR / "agents.csv", tmp_path / "agents.csv")
     text = (tmp_path / "agents.csv").read_text().splitlines()
     text[5] = text[5].replace(",36,45,", ",36,thirty,", 1) if ",36,45," in text[5] else text[5] + "x"
     (tmp_path / "agents.csv").write_text("\n".join(text) + "\n")
-    result = runner.invoke(cli.app, ["run", str(cli.SAMPLE_DIR / "history.parquet"),
-                                     "--events", str(cli.SAMPLE_DIR / "events.csv"),
-                                     "--config", str(cli.SAMPLE_DIR / "planning.toml"),
+    result = runner.invoke(cli.app, ["run", str(SAMPLE_DIR / "history.parquet"),
+                                     "--events", str(SAMPLE_DIR / "events.csv"),
+                                     "--config", str(SAMPLE_DIR / "planning.toml"),
                                      "--agents", str(tmp_path / "agents.csv"), "--out", str(tmp_path / "o")])
     assert result.exit_code == 2
     assert result.stderr.strip().startswith("error: agents.csv row 6, column ")
@@ -83,13 +84,13 @@ def test_run_rejects_a_bad_agents_file_with_one_line(tmp_path):
 
 
 def test_week_start_inside_history_fails_before_any_work(tmp_path):
-    import pipeline
+    from staffcast import pipeline
 
-    config = (cli.SAMPLE_DIR / "planning.toml").read_text().replace('week_start = "2026-12-07"',
+    config = (SAMPLE_DIR / "planning.toml").read_text().replace('week_start = "2026-12-07"',
                                                                       'week_start = "2026-11-30"')
     (tmp_path / "planning.toml").write_text(config)
-    inputs = pipeline.load_inputs(cli.SAMPLE_DIR / "history.parquet", cli.SAMPLE_DIR / "events.csv",
-                                  tmp_path / "planning.toml", cli.SAMPLE_DIR / "agents.csv")
+    inputs = pipeline.load_inputs(SAMPLE_DIR / "history.parquet", SAMPLE_DIR / "events.csv",
+                                  tmp_path / "planning.toml", SAMPLE_DIR / "agents.csv")
     stages = []
     with pytest.raises(InputError, match=r"^planning.toml, column planning.week_start: week_start 2026-11-30 "
                        r"is not after the end of history \(2026-12-06\)$"):

@@ -9,11 +9,11 @@ from pathlib import Path
 import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from staffcast.forecast.data import load_events, load_history
+from staffcast.scheduler.inputs.agents import load_agents
 
-from forecast.data import load_events, load_history
-from scheduler.agents import load_agents
-from scheduler.config import load_config
-from staffcast_common import InputError
+from staffcast.config import load_config
+from staffcast.errors import InputError
 
 from .scheduler.test_config import BASE
 

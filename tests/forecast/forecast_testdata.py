@@ -7,8 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-
-from forecast.data import History, load_events, load_history
+from staffcast.forecast.data import History, load_events, load_history
 
 TZ = "Europe/Berlin"  # has DST: the models must work on local wall-clock slots
 WEEKDAY = np.array([1.10, 1.0, 1.0, 0.95, 0.90, 0.50, 0.40])

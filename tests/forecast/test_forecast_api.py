@@ -8,12 +8,12 @@ import pytest
 from forecast_testdata import OPEN_FROM, OPEN_TO, TZ, write_case
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from staffcast.forecast.api import MODELS, backtest, forecast
+from staffcast.forecast.backtest import choose_models, fold_cutoffs, run_backtest
+from staffcast.forecast.intervals import calibrate
+from staffcast.forecast.models import MeanOfWeeks, SeasonalNaiveWeek
 
-from forecast.api import MODELS, backtest, forecast
-from forecast.backtest import choose_models, fold_cutoffs, run_backtest
-from forecast.intervals import calibrate
-from forecast.models import MeanOfWeeks, SeasonalNaiveWeek
-from staffcast_common import InputError
+from staffcast.errors import InputError
 
 WAVES = [("2025-02-04", 4, 3000.0), ("2025-03-11", 4, 8000.0)]
 
@@ -156,7 +156,7 @@ def test_band_is_ordered_and_non_negative_for_any_calibration(volumes, seed):
 
 
 def test_upcoming_non_holiday_events_prefer_the_event_aware_model():
-    from forecast.api import _prefer_event_aware
+    from staffcast.forecast.api import _prefer_event_aware
 
     tz = "Asia/Shanghai"
     stamps = pd.date_range("2026-12-07", periods=96, freq="30min", tz=tz)

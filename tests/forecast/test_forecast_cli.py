@@ -6,7 +6,7 @@ import pandas as pd
 from forecast_testdata import TZ, write_case
 from typer.testing import CliRunner
 
-from cli import app
+from staffcast.cli import app
 
 PLANNING = f"""
 [planning]

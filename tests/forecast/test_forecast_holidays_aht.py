@@ -5,10 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 from forecast_testdata import BASE_PER_DAY, REBOUND, TZ, WEEKDAY, truth_frame, write_case
-
-from forecast.aht import AhtModel
-from forecast.api import forecast
-from forecast.models import local_clock
+from staffcast.forecast.aht import AhtModel
+from staffcast.forecast.api import forecast
+from staffcast.forecast.models import local_clock
 
 PAST_HOLIDAYS = ("2025-02-12", "2025-03-19", "2025-04-23", "2025-05-28")  # Wednesdays, closed
 FUTURE_HOLIDAY = "2025-06-18"  # Wednesday after the history end (Sunday 2025-06-08)

@@ -5,10 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 from forecast_testdata import TZ, truth_frame, wave_uplift, write_case
-
-from forecast.api import forecast, run_forecast
-from forecast.profile import DailyProfileModel
-from forecast.waves import PHASES, WaveModel
+from staffcast.forecast.api import forecast, run_forecast
+from staffcast.forecast.profile import DailyProfileModel
+from staffcast.forecast.waves import PHASES, WaveModel
 
 # Past waves (start Monday-Wednesday, 4 days, different sizes) and one future wave.
 PAST = [("2025-02-04", 4, 1000.0), ("2025-03-05", 4, 16000.0), ("2025-04-01", 4, 4000.0),

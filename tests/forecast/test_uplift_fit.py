@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-
-from forecast.uplift import PHASES, fit_pooled_uplifts
+from staffcast.forecast.uplift import PHASES, fit_pooled_uplifts
 
 # Known response: plateau uplift A[channel] * (size / 10,000) ** 0.8, ramp 45% then 90% of
 # the plateau, decay after the end, half the effect at weekends.

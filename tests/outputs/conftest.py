@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 from outputs_frames import AGENTS, make_backtest, make_coverage, make_roster, make_simulation, write_config
-
-from scheduler.agents import load_agents
+from staffcast.scheduler.inputs.agents import load_agents
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
-from scheduler.config import load_config
+from staffcast.config import load_config
 
 CONFIG = """
 [planning]

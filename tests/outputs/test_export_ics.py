@@ -9,8 +9,7 @@ import icalendar
 import pandas as pd
 import pytest
 from outputs_frames import make_roster, write_config
-
-from scheduler.export import calendar_file_name, write_calendars
+from staffcast.scheduler.outputs.calendars import calendar_file_name, write_calendars
 
 
 def parse(path):
@@ -107,7 +106,7 @@ def test_calendar_file_names_are_safe(agent_id, name):
 
 
 def test_export_week_writes_every_file(tmp_path, roster, coverage, config, agents):
-    from scheduler.export import export_week
+    from staffcast.scheduler.outputs.calendars import export_week
 
     forecast = coverage[["channel", "interval_start"]].assign(volume=10.0, volume_lo=8.0, volume_hi=12.0,
                                                                aht_seconds=300.0, model="ets_events")

@@ -7,9 +7,9 @@ import datetime as dt
 import openpyxl
 import pandas as pd
 import pytest
+from staffcast.scheduler.outputs.calendars import write_csvs, write_roster_xlsx
 
-from scheduler.export import write_csvs, write_roster_xlsx
-from staffcast_common import InputError
+from staffcast.errors import InputError
 
 
 def expected_text(row) -> str:

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-
-from scheduler.coverage_summary import target_share
+from staffcast.scheduler.roster.results.summary import target_share
 
 
 def small_coverage(tz="Asia/Shanghai"):
@@ -39,7 +38,7 @@ def test_target_share(config):
 
 
 def test_backtest_table(backtest):
-    from report import backtest_table
+    from staffcast.report import backtest_table
 
     table = backtest_table(backtest)
     assert table.columns.tolist() == ["channel", "model", "folds", "wape", "mase", "bias", "event_wape",

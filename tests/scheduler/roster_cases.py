@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime as dt
 
 import pandas as pd
+from staffcast.scheduler.inputs.agents import Agent
+from staffcast.scheduler.roster.build import build_roster
+from staffcast.scheduler.roster.results.checker import check_roster
 
-from scheduler.agents import Agent
-from scheduler.checker import check_roster
-from scheduler.config import (
+from staffcast.config import (
     ChannelConfig,
     PlanningConfig,
     RulesConfig,
@@ -16,7 +17,6 @@ from scheduler.config import (
     SolverConfig,
     WeightsConfig,
 )
-from scheduler.roster import build_roster
 
 TZ = "Asia/Shanghai"
 MONDAY = dt.date(2026, 12, 7)

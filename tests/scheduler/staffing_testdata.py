@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from scheduler.config import load_config
+from staffcast.config import load_config
 
 PLANNING = """
 [planning]

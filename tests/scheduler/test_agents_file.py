@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from staffcast.scheduler.inputs.agents import load_agents
 
-from scheduler.agents import load_agents
-from scheduler.config import load_config
-from staffcast_common import InputError
+from staffcast.config import load_config
+from staffcast.errors import InputError
 
 from .test_config import BASE
 

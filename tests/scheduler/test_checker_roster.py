@@ -8,9 +8,9 @@ from dataclasses import replace
 import pandas as pd
 import pytest
 from roster_cases import VOICE, agent, config, stamp
+from staffcast.scheduler.roster.results.checker import check_roster
 
-from scheduler.checker import check_roster
-from scheduler.config import RulesConfig
+from staffcast.config import RulesConfig
 
 
 def roster(*rows):

@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 
-from scheduler.config import load_config, parse_start_times
-from staffcast_common import InputError
+from staffcast.config import load_config, parse_start_times
+from staffcast.errors import InputError
 
 BASE = """\
 [planning]

@@ -1,4 +1,4 @@
-"""The deterministic LNS (`scheduler.cpsat_lns`) on small real CP-SAT models: every
+"""The deterministic LNS (`staffcast.scheduler.roster.search.lns`) on small real CP-SAT models: every
 solution it returns satisfies the whole model (re-checked by CP-SAT with every variable
 fixed), its objective is the model's objective of those values, it never gets worse,
 it repeats, and with one neighbourhood holding every decision it finds the optimum that
@@ -10,9 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from ortools.sat.python import cp_model
-
-from scheduler.cpsat_hint import complete_solution
-from scheduler.cpsat_lns import lns
+from staffcast.scheduler.roster.search.hint import complete_solution
+from staffcast.scheduler.roster.search.lns import lns
 
 DAYS, OPTIONS = 6, 3
 

@@ -8,9 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import special
-
-from scheduler.erlang import asa_seconds, erlang_c, service_level
-from scheduler.erlang_a import erlang_a, required_agents_a
+from staffcast.scheduler.staffing.erlang import asa_seconds, erlang_c, service_level
+from staffcast.scheduler.staffing.erlang_a import erlang_a, required_agents_a
 
 
 def _chain(n: int, load: float, aht: float, patience: float, states: int = 4000):
@@ -97,7 +96,7 @@ def test_agents_monotone_and_abandonment_lowers_need():
     assert np.all(np.diff(r.abandon_rate) <= 1e-12)
     assert np.all(np.diff(r.asa_seconds[1:]) <= 1e-9)
     a_need = required_agents_a(12.0, 240.0, 120.0, service_level_target=0.8, answer_seconds=20)
-    from scheduler.erlang import required_agents
+    from staffcast.scheduler.staffing.erlang import required_agents
     c_need = required_agents(12.0, 240.0, service_level_target=0.8, answer_seconds=20)
     assert a_need[0] <= c_need[0]
 

@@ -6,13 +6,13 @@ import re
 
 import pandas as pd
 from roster_cases import config, demand
+from staffcast.scheduler.inputs.agents import load_agents
+from staffcast.scheduler.roster.results.checker import check_roster
+from staffcast.scheduler.roster.results.coverage import coverage_summary
 from typer.testing import CliRunner
 
-from cli import app
-from scheduler.agents import load_agents
-from scheduler.checker import check_roster
-from scheduler.config import load_config
-from scheduler.coverage import coverage_summary
+from staffcast.cli import app
+from staffcast.config import load_config
 
 PLANNING = """
 [planning]

@@ -1,4 +1,4 @@
-"""The LP-guided starting roster (`scheduler.roster_lp_start`) on small real instances:
+"""The LP-guided starting roster (`staffcast.scheduler.roster.search.lp_start`) on small real instances:
 classes, the stable-start LP against the per-agent bound, rounded weeks under every hard
 rule, and lunches/channels that fit the shifts."""
 
@@ -8,11 +8,10 @@ from collections import Counter
 import numpy as np
 import pytest
 from roster_cases import CHAT, EMAIL, VOICE, agent, config, demand, solve
-
-from scheduler import roster_lp_start
-from scheduler.instance import build_instance
-from scheduler.lower_bound import lp_lower_bound
-from scheduler.roster_lp_start import (
+from staffcast.scheduler.roster.model.instance import build_instance
+from staffcast.scheduler.roster.search import lp_start as roster_lp_start
+from staffcast.scheduler.roster.search.lower_bound import lp_lower_bound
+from staffcast.scheduler.roster.search.lp_start import (
     agent_classes,
     assign_group,
     assign_starts,

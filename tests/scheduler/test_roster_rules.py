@@ -7,8 +7,8 @@ import pandas as pd
 import pytest
 from roster_cases import CHAT, EMAIL, VOICE, agent, config, demand, scheduled, solve, stamp
 
-from scheduler.config import RulesConfig, WeightsConfig
-from staffcast_common import InputError
+from staffcast.config import RulesConfig, WeightsConfig
+from staffcast.errors import InputError
 
 
 def days_worked(result, agent_id):

@@ -1,4 +1,4 @@
-"""The within-group reshuffle (`scheduler.roster_shuffle`) on small real instances: the
+"""The within-group reshuffle (`staffcast.scheduler.roster.search.shuffle`) on small real instances: the
 shift counts per skill group never change, every hard rule holds, and the personal part of
 the objective - recomputed here from scratch - never rises and falls where it can."""
 
@@ -8,10 +8,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from roster_cases import agent, config, demand
+from staffcast.scheduler.roster.model.instance import build_instance
+from staffcast.scheduler.roster.search.shuffle import reshuffle
 
-from scheduler.config import WeightsConfig
-from scheduler.instance import build_instance
-from scheduler.roster_shuffle import reshuffle
+from staffcast.config import WeightsConfig
 
 SOFT = WeightsConfig()  # days off 5, start stability 2, fairness 5; cost 0.05 per currency unit
 

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from staffcast.scheduler.inputs.frames import read_coverage, read_forecast, read_requirements
+from staffcast.scheduler.staffing.requirements import requirements
 from staffing_testdata import load_planning, make_forecast
 
-from scheduler.frames import read_coverage, read_forecast, read_requirements
-from scheduler.staffing import requirements
-from staffcast_common import InputError, write_frame_atomic
+from staffcast.errors import InputError
+from staffcast.files import write_frame_atomic
 
 
 @pytest.fixture

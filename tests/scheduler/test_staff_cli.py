@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from sample_paths import SAMPLE_DIR
 from staffing_testdata import make_forecast
 from typer.testing import CliRunner
 
-import cli
-from staffcast_common import write_frame_atomic
+from staffcast import cli
+from staffcast.files import write_frame_atomic
 
 runner = CliRunner()
 
@@ -16,7 +17,7 @@ runner = CliRunner()
 @pytest.fixture
 def files(tmp_path):
     config = tmp_path / "planning.toml"
-    config.write_text((cli.SAMPLE_DIR / "planning.toml").read_text(encoding="utf-8"), encoding="utf-8")
+    config.write_text((SAMPLE_DIR / "planning.toml").read_text(encoding="utf-8"), encoding="utf-8")
     forecast = tmp_path / "forecast.csv"
     write_frame_atomic(make_forecast(days=1), forecast)
     return tmp_path, config, forecast

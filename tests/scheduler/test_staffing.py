@@ -7,11 +7,16 @@ import dataclasses
 import numpy as np
 import pandas as pd
 import pytest
+from staffcast.scheduler.staffing.erlang import required_agents
+from staffcast.scheduler.staffing.erlang_a import erlang_a
+from staffcast.scheduler.staffing.requirements import (
+    COLUMNS,
+    projected_service_level,
+    queue_performance,
+    requirements,
+    requirements_summary,
+)
 from staffing_testdata import load_planning, make_forecast
-
-from scheduler.erlang import required_agents
-from scheduler.erlang_a import erlang_a
-from scheduler.staffing import COLUMNS, projected_service_level, queue_performance, requirements, requirements_summary
 
 
 @pytest.fixture

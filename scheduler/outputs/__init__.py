@@ -1,0 +1,1 @@
+"""Roster exports a planner opens: calendars, the Excel workbook and the plots."""

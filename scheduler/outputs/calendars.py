@@ -1,0 +1,167 @@
+"""Exports of the planned week: CSV frames, the roster workbook and agents' calendars.
+
+Every file is written atomically (temporary file beside the target, then rename), so a
+crash never leaves a half-written export behind.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+import icalendar
+import pandas as pd
+from staffcast.scheduler.inputs.agents import Agent
+from staffcast.scheduler.outputs.workbook import build_workbook
+from staffcast.scheduler.roster.results.view import Shift, roster_shifts
+
+from staffcast.config import PlanningConfig
+from staffcast.files import atomic_path, write_frame_atomic
+
+CSV_FRAMES = ("forecast", "requirements", "roster", "coverage")
+
+
+def write_csvs(folder: str | Path, **frames: pd.DataFrame | None) -> list[Path]:
+    """Write each given frame as ``folder/<name>.csv`` (e.g. ``roster=...``); None is skipped.
+
+    Timestamps keep their UTC offset (ISO 8601); roster dates are written YYYY-MM-DD."""
+    folder = Path(folder)
+    written = []
+    for name, frame in frames.items():
+        if frame is None:
+            continue
+        if not re.fullmatch(r"[a-z_][a-z0-9_]*", name):
+            raise ValueError(f"not a frame name: {name!r}")
+        out = frame.copy()
+        if "date" in out.columns:
+            out["date"] = [d.isoformat() if isinstance(d, dt.date) else d for d in out["date"]]
+        target = folder / f"{name}.csv"
+        write_frame_atomic(out, target)
+        written.append(target)
+    return written
+
+
+def write_roster_xlsx(path: str | Path, roster: pd.DataFrame, coverage: pd.DataFrame,
+                      agents: Iterable[Agent] | None, config: PlanningConfig,
+                      inputs_summary: Mapping[str, object] | None = None) -> Path:
+    """Write the roster workbook for a planner (Excel or LibreOffice).
+
+    Sheets: ``Week`` (agents x days: shift times and breaks, days off shaded, hours on
+    shift), one ``Cov <Day DD Mon>`` sheet per day (per interval and channel: required and
+    scheduled staff, their difference and projected service level; shortfall cells shaded
+    and bold), ``Hours`` (per agent: hours on shift, break and working hours against the
+    contract) and ``Inputs`` (planning settings and `inputs_summary`). Header rows are
+    frozen and column widths set."""
+    path = Path(path)
+    shifts = roster_shifts(roster, config.timezone)
+    workbook = build_workbook(shifts, coverage, tuple(agents or ()), config, dict(inputs_summary or {}))
+    with atomic_path(path) as tmp:
+        workbook.save(tmp)
+    return path
+
+
+def calendar_file_name(agent_id: str) -> str:
+    """``AGENT_ID.ics``, with characters unsafe in file names replaced by ``_``."""
+    return re.sub(r"[^A-Za-z0-9._-]", "_", agent_id).lstrip(".") + ".ics"
+
+
+def _event(shift: Shift, uid: str, dtstamp: dt.datetime) -> icalendar.Event:
+    channels = ", ".join(shift.channels) or "any"
+    breaks = ", ".join(f"{a:%H:%M}-{b:%H:%M}" for a, b in shift.breaks) or "none"
+    working = shift.hours - shift.break_hours
+    description = (f"Shift {shift.label} ({shift.start:%a %d %b %Y})\n"
+                   f"Channels: {channels}\n"
+                   f"Breaks: {breaks}\n"
+                   f"{working:g} h working + {shift.break_hours:g} h break")
+    event = icalendar.Event.new(
+        uid=uid, summary=f"Shift {shift.label} ({channels})", description=description,
+        start=shift.start.to_pydatetime(), end=shift.end.to_pydatetime(), stamp=dtstamp,
+    )
+    event.add("categories", ["staffcast", "shift"])
+    event.add("transp", "OPAQUE")
+    return event
+
+
+def agent_calendar(agent_id: str, shifts: list[Shift], config: PlanningConfig, *,
+                   name: str = "", dtstamp: dt.datetime | None = None) -> icalendar.Calendar:
+    """One agent's shifts as an iCalendar with a VTIMEZONE for the planning timezone.
+
+    Each shift is a VEVENT with TZID-qualified start and end, breaks in the description
+    and a UID stable across runs (agent and roster date), so re-importing an updated
+    roster replaces the day's event instead of duplicating it."""
+    dtstamp = dtstamp or dt.datetime.now(dt.UTC).replace(microsecond=0)
+    label = f"{name} ({agent_id})" if name else agent_id
+    calendar = icalendar.Calendar.new(prodid="-//staffcast//roster//EN",
+                                      uid=f"staffcast-{agent_id}", name=f"Shifts: {label}")
+    calendar.add("x-wr-timezone", config.timezone)
+    calendar.add("method", "PUBLISH")
+    used: dict[str, int] = {}
+    for shift in sorted(shifts, key=lambda s: s.start):
+        uid = f"{shift.date:%Y%m%d}-{agent_id}@staffcast"
+        used[uid] = used.get(uid, 0) + 1
+        if used[uid] > 1:
+            uid = f"{shift.date:%Y%m%d}-{used[uid]}-{agent_id}@staffcast"
+        calendar.add_component(_event(shift, uid, dtstamp))
+    week = config.week_dates
+    first = min([week[0]] + [s.date for s in shifts]) - dt.timedelta(days=1)
+    last = max([week[-1]] + [s.end.date() for s in shifts]) + dt.timedelta(days=2)
+    if shifts:
+        calendar.add_missing_timezones(first_date=first, last_date=last)
+    else:
+        from zoneinfo import ZoneInfo
+
+        calendar.add_component(icalendar.Timezone.from_tzinfo(ZoneInfo(config.timezone),
+                                                              first_date=first, last_date=last))
+    return calendar
+
+
+def write_calendars(folder: str | Path, roster: pd.DataFrame, config: PlanningConfig, *,
+                    agents: Iterable[Agent] | None = None,
+                    dtstamp: dt.datetime | None = None) -> list[Path]:
+    """Write ``folder/calendars/AGENT_ID.ics`` for every agent in the roster (and every
+    agent in `agents`, with an empty calendar when not rostered). Returns the paths."""
+    shifts = roster_shifts(roster, config.timezone)
+    names = {a.agent_id: a.name for a in agents or ()}
+    by_agent: dict[str, list[Shift]] = {agent_id: [] for agent_id in names}
+    for shift in shifts:
+        by_agent.setdefault(shift.agent_id, []).append(shift)
+    target_dir = Path(folder) / "calendars"
+    target_dir.mkdir(parents=True, exist_ok=True)
+    written = []
+    seen_files: dict[str, str] = {}
+    for agent_id, agent_shifts in by_agent.items():
+        file_name = calendar_file_name(agent_id)
+        if file_name in seen_files:
+            raise ValueError(f"agents {seen_files[file_name]!r} and {agent_id!r} map to the same "
+                             f"calendar file {file_name}")
+        seen_files[file_name] = agent_id
+        calendar = agent_calendar(agent_id, agent_shifts, config, name=names.get(agent_id, ""),
+                                  dtstamp=dtstamp)
+        target = target_dir / file_name
+        with atomic_path(target) as tmp:
+            tmp.write_bytes(calendar.to_ical())
+        written.append(target)
+    return written
+
+
+
+def export_week(folder: str | Path, *, roster: pd.DataFrame, coverage: pd.DataFrame,
+                config: PlanningConfig, agents: Iterable[Agent] | None = None,
+                forecast: pd.DataFrame | None = None, requirements: pd.DataFrame | None = None,
+                inputs_summary: Mapping[str, object] | None = None,
+                dtstamp: dt.datetime | None = None) -> dict[str, Path | list[Path]]:
+    """Every export of the week into `folder`: forecast.csv, requirements.csv (when given),
+    roster.csv, coverage.csv, roster.xlsx and calendars/AGENT_ID.ics. Returns the paths
+    by name ("forecast", ..., "xlsx", "calendars")."""
+    folder = Path(folder)
+    agents = tuple(agents or ())
+    written: dict[str, Path | list[Path]] = {}
+    csvs = write_csvs(folder, forecast=forecast, requirements=requirements, roster=roster,
+                      coverage=coverage)
+    written.update({p.stem: p for p in csvs})
+    written["xlsx"] = write_roster_xlsx(folder / "roster.xlsx", roster, coverage, agents, config,
+                                        inputs_summary)
+    written["calendars"] = write_calendars(folder, roster, config, agents=agents, dtstamp=dtstamp)
+    return written

@@ -1,0 +1,52 @@
+"""A lower bound on the roster objective: the LP relaxation of the shift-covering model.
+
+Same data and integer coefficients as the CP-SAT model (`staffcast.scheduler.roster.model.instance`), with
+every integrality dropped (deferred channels keep their cumulative coverage rule) and
+the soft rules (days off, start stability, fairness; all >= 0) left out, solved by
+HiGHS' interior-point method (through OR-Tools' linear solver wrapper). Any roster must
+pay at least this much coverage penalty plus labour cost, so `(objective - bound) /
+objective` bounds how far from optimal a roster can be.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from ortools.linear_solver import pywraplp
+from staffcast.scheduler.roster.model.instance import SCALE, RosterInstance
+from staffcast.scheduler.roster.search.lp_cover import add_coverage_lp, solve_lp
+
+# the interior-point optimum is exact to ~1e-9 (primal-dual gap); shave a little more so
+# the bound stays a bound
+SAFETY = 1e-7
+
+
+def lp_lower_bound(inst: RosterInstance) -> float:
+    """LP relaxation value of the covering model, in objective units (config weights)."""
+    solver = pywraplp.Solver.CreateSolver("HIGHS_LP")
+    solver.SuppressOutput()
+    shifts = inst.shifts
+    objective = solver.Objective()
+    counts = defaultdict(list)
+    for a, agent in enumerate(inst.agents):
+        mine = {s: solver.NumVar(0.0, 1.0, "") for s in inst.allowed[a]}
+        for s, var in mine.items():
+            objective.SetCoefficient(var, inst.shift_cost(a, s))
+            counts[inst.agent_group[a], s].append(var)
+        for d in range(7):
+            day = [var for s, var in mine.items() if shifts[s].day == d]
+            if len(day) > 1:
+                solver.Add(sum(day) <= 1)
+        solver.Add(sum(mine.values()) <= inst.config.rules.max_days_per_week)
+        minutes = sum(shifts[s].length_minutes * var for s, var in mine.items())
+        solver.Add(minutes >= agent.min_hours_week * 60 - 1e-6)
+        solver.Add(minutes <= agent.max_hours_week * 60 + 1e-6)
+        for s, var in mine.items():
+            for conflicts in inst.rest_conflicts[s].values():
+                later = [mine[s2] for s2 in conflicts if s2 in mine]
+                if later:
+                    solver.Add(var + sum(later) <= 1)
+    add_coverage_lp(solver, inst, {key: sum(vs) for key, vs in counts.items()})
+    if not solve_lp(solver, vertex=False):
+        raise RuntimeError("the LP relaxation did not solve")
+    return objective.Value() * (1 - SAFETY) / SCALE
