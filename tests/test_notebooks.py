@@ -1,8 +1,8 @@
 """The analyst notebooks run top to bottom on the sample data, and are committed stripped.
 
 Each notebook is executed with nbclient in a fresh `python3` kernel with `notebooks/` as
-its working directory; the kernel is a subprocess, so PYTHONPATH points it at this
-checkout's code. Any cell error fails the test with the cell's traceback.
+its working directory; the kernel is a subprocess of this interpreter and imports the
+installed staffcast, as an analyst's would. Any cell error fails the test with the cell's traceback.
 """
 
 from __future__ import annotations
@@ -66,14 +66,13 @@ def test_strip_removes_outputs_and_counts():
 @pytest.fixture
 def kernel_env(tmp_path, monkeypatch):
     """A `python3` kernelspec running this interpreter (JUPYTER_PATH wins over any user or
-    system kernelspec of that name), importing this checkout's code."""
+    system kernelspec of that name), importing staffcast as this interpreter has it installed."""
     spec = tmp_path / "kernels" / "python3"
     spec.mkdir(parents=True)
     (spec / "kernel.json").write_text(json.dumps({
         "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
         "display_name": "Python 3 (staffcast tests)", "language": "python"}))
     monkeypatch.setenv("JUPYTER_PATH", os.pathsep.join(filter(None, [str(tmp_path), os.environ.get("JUPYTER_PATH")])))
-    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])))
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)

@@ -9,13 +9,12 @@ from pathlib import Path
 import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from planning_config import BASE
 from staffcast.forecast.data import load_events, load_history
 from staffcast.scheduler.inputs.agents import load_agents
 
 from staffcast.config import load_config
 from staffcast.errors import InputError
-
-from .scheduler.test_config import BASE
 
 CELLS = st.one_of(
     st.sampled_from(["", "-3", "0", "1e9", "nan", "inf", "voice", "chat", "*", "true", "maybe",

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-DATA = Path(__file__).parents[1] / "data"
+DATA = Path(__file__).parents[2] / "data"
 TZ = "Asia/Shanghai"
 FILES = ["history.parquet", "events.csv", "agents.csv", "planning.toml", "README.md"]
 SKILL_MIXES = {"voice", "chat", "voice;chat", "email;social", "voice;chat;email;social"}
