@@ -31,11 +31,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import pandas as pd  # noqa: E402
 from roster_instances import generate  # noqa: E402
-from staffcast.scheduler.inputs.agents import Agent  # noqa: E402
-from staffcast.scheduler.roster.build import build_roster  # noqa: E402
-from staffcast.scheduler.roster.model.instance import build_instance  # noqa: E402
-from staffcast.scheduler.roster.results.checker import check_roster  # noqa: E402
-from staffcast.scheduler.roster.search.lower_bound import lp_lower_bound  # noqa: E402
 
 from staffcast.config import (  # noqa: E402
     ChannelConfig,
@@ -45,6 +40,11 @@ from staffcast.config import (  # noqa: E402
     SolverConfig,
     WeightsConfig,
 )
+from staffcast.scheduler.inputs.agents import Agent  # noqa: E402
+from staffcast.scheduler.roster.build import build_roster  # noqa: E402
+from staffcast.scheduler.roster.model.instance import build_instance  # noqa: E402
+from staffcast.scheduler.roster.results.checker import check_roster  # noqa: E402
+from staffcast.scheduler.roster.search.lower_bound import lp_lower_bound  # noqa: E402
 
 POST_OFFICE = (17, 13, 15, 19, 14, 16, 11)
 

@@ -8,7 +8,6 @@ import datetime as dt
 
 import numpy as np
 import pandas as pd
-from staffcast.scheduler.inputs.agents import Agent
 
 from staffcast.config import (
     ChannelConfig,
@@ -18,6 +17,7 @@ from staffcast.config import (
     SolverConfig,
     WeightsConfig,
 )
+from staffcast.scheduler.inputs.agents import Agent
 
 SKILL_MIX = (  # share of agents per skill set
     (("voice",), 0.31), (("voice", "chat"), 0.24), (("chat",), 0.16),

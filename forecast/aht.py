@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+
 from staffcast.forecast.models import day_and_slot, event_days, local_clock
 
 RECENT_DAYS = 28

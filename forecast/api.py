@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+
+from staffcast.errors import InputError
 from staffcast.forecast.aht import AhtModel
 from staffcast.forecast.backtest import choose_models, fold_cutoffs, localize_days, run_backtest
 from staffcast.forecast.data import History
@@ -14,8 +16,6 @@ from staffcast.forecast.intervals import POISSON, Calibration, calibrate
 from staffcast.forecast.models import MeanOfWeeks, SeasonalNaiveWeek, VolumeModel, local_clock
 from staffcast.forecast.profile import DailyProfileModel
 from staffcast.forecast.waves import PHASES, WaveModel, effect_key
-
-from staffcast.errors import InputError
 
 # Simplest first: ties in the automatic choice go to the earlier model.
 MODELS: dict[str, Callable[[], VolumeModel]] = {

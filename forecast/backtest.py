@@ -15,10 +15,10 @@ from collections.abc import Callable, Mapping
 
 import numpy as np
 import pandas as pd
-from staffcast.forecast.intervals import POISSON, Calibration, calibrate
-from staffcast.forecast.models import VolumeModel, event_interval_mask, local_clock
 
 from staffcast.errors import InputError
+from staffcast.forecast.intervals import POISSON, Calibration, calibrate
+from staffcast.forecast.models import VolumeModel, event_interval_mask, local_clock
 
 MIN_TRAIN_DAYS = 14
 CALIBRATION_MIN_DAYS = 14  # inner holdout length: the horizon, at least this, at most 28 days

@@ -19,8 +19,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 import statsmodels.api as sm
-from staffcast.forecast.models import daily_totals, day_and_slot, local_clock
 from threadpoolctl import threadpool_limits
+
+from staffcast.forecast.models import daily_totals, day_and_slot, local_clock
 
 MIN_DAYS_FOR_STATE_SPACE = 21  # fewer observed days: weekday means instead of a fitted model
 MIN_DAYS_FOR_MONTH_TURN = 90  # month-turn effects need a few month turns to learn from

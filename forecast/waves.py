@@ -22,10 +22,11 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from threadpoolctl import threadpool_limits
+
 from staffcast.forecast.models import local_clock
 from staffcast.forecast.profile import DailyProfileModel
 from staffcast.forecast.uplift import PHASES, POST_DAYS, Uplift, fit_pooled_uplifts, fit_uplift
-from threadpoolctl import threadpool_limits
 
 __all__ = ["PHASES", "Uplift", "WaveModel", "effect_key", "event_phases", "is_short"]
 

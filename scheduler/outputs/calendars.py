@@ -13,12 +13,12 @@ from pathlib import Path
 
 import icalendar
 import pandas as pd
-from staffcast.scheduler.inputs.agents import Agent
-from staffcast.scheduler.outputs.workbook import build_workbook
-from staffcast.scheduler.roster.results.view import Shift, roster_shifts
 
 from staffcast.config import PlanningConfig
 from staffcast.files import atomic_path, write_frame_atomic
+from staffcast.scheduler.inputs.agents import Agent
+from staffcast.scheduler.outputs.workbook import build_workbook
+from staffcast.scheduler.roster.results.view import Shift, roster_shifts
 
 CSV_FRAMES = ("forecast", "requirements", "roster", "coverage")
 

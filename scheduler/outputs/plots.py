@@ -16,6 +16,7 @@ from matplotlib.collections import PolyCollection
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
+
 from staffcast.scheduler.roster.results.view import as_local_times, roster_shifts
 
 # Hatches and grey levels per channel, so channels stay apart in greyscale.

@@ -9,10 +9,10 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
-from staffcast.scheduler.inputs.agents import Agent
-from staffcast.scheduler.roster.results.view import Shift, as_local_times
 
 from staffcast.config import PlanningConfig
+from staffcast.scheduler.inputs.agents import Agent
+from staffcast.scheduler.roster.results.view import Shift, as_local_times
 
 # Fills are light enough to print in greyscale under black text; meaning is never carried
 # by colour alone: days off say "off", shortfall cells are bold with a negative gap.

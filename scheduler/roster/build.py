@@ -52,6 +52,9 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 from ortools.sat.python import cp_model
+
+from staffcast.config import PlanningConfig
+from staffcast.errors import InputError
 from staffcast.scheduler.inputs.agents import Agent
 from staffcast.scheduler.roster.model import rules
 from staffcast.scheduler.roster.model.cover import add_coverage
@@ -65,9 +68,6 @@ from staffcast.scheduler.roster.search.lns import lns
 from staffcast.scheduler.roster.search.lower_bound import lp_lower_bound
 from staffcast.scheduler.roster.search.lp_start import cover_for, lp_start
 from staffcast.scheduler.roster.search.shuffle import reshuffle
-
-from staffcast.config import PlanningConfig
-from staffcast.errors import InputError
 
 HINT_SHARE = 0.1  # at most this share of the time limit completes each starting roster
 LP_SHARE = 0.1  # share of the time limit for rounding the LP into agents' weeks (the LPs run to the deadline)

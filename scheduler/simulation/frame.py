@@ -19,10 +19,10 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from staffcast.scheduler.simulation.queue import simulate_intervals
-from staffcast.scheduler.staffing import deferred
 
 from staffcast.config import PlanningConfig
+from staffcast.scheduler.simulation.queue import simulate_intervals
+from staffcast.scheduler.staffing import deferred
 
 OUTPUT_COLUMNS = ("channel", "interval_start", "sim_service_level", "sim_service_level_halfwidth",
                   "sim_asa_seconds", "sim_abandon_rate")

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from scipy import special
+
 from staffcast.scheduler.staffing.erlang import log_blocking_ratio
 from staffcast.scheduler.staffing.erlang import required_agents as erlang_c_required_agents
 

@@ -40,11 +40,11 @@ from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
+
+from staffcast.config import ChannelConfig, PlanningConfig
 from staffcast.scheduler.staffing import deferred
 from staffcast.scheduler.staffing.erlang import asa_seconds, occupancy, offered_load, required_agents, service_level
 from staffcast.scheduler.staffing.erlang_a import erlang_a, required_agents_a
-
-from staffcast.config import ChannelConfig, PlanningConfig
 
 COLUMNS = ("channel", "interval_start", "volume", "aht_seconds", "agents", "staff", "service_level",
            "asa_seconds", "occupancy", "backlog", "abandon_rate")

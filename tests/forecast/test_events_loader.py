@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from staffcast.forecast.data import load_events
 
 from staffcast.errors import InputError
+from staffcast.forecast.data import load_events
 
 CHANNELS = ["voice", "chat", "email"]
 GOOD = [

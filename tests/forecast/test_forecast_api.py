@@ -8,12 +8,12 @@ import pytest
 from forecast_testdata import OPEN_FROM, OPEN_TO, TZ, write_case
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
+from staffcast.errors import InputError
 from staffcast.forecast.api import MODELS, backtest, forecast
 from staffcast.forecast.backtest import choose_models, fold_cutoffs, run_backtest
 from staffcast.forecast.intervals import calibrate
 from staffcast.forecast.models import MeanOfWeeks, SeasonalNaiveWeek
-
-from staffcast.errors import InputError
 
 WAVES = [("2025-02-04", 4, 3000.0), ("2025-03-11", 4, 8000.0)]
 

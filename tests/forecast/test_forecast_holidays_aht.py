@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 from forecast_testdata import BASE_PER_DAY, REBOUND, TZ, WEEKDAY, truth_frame, write_case
+
 from staffcast.forecast.aht import AhtModel
 from staffcast.forecast.api import forecast
 from staffcast.forecast.models import local_clock

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 from forecast_testdata import TZ, truth_frame, wave_uplift, write_case
+
 from staffcast.forecast.api import forecast, run_forecast
 from staffcast.forecast.profile import DailyProfileModel
 from staffcast.forecast.waves import PHASES, WaveModel

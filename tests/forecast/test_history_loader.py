@@ -7,9 +7,9 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 import pytest
-from staffcast.forecast.data import load_history
 
 from staffcast.errors import InputError
+from staffcast.forecast.data import load_history
 
 
 def interval_csv(path, tz="Asia/Shanghai", start="2026-03-02", end="2026-03-30",

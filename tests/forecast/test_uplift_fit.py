@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+
 from staffcast.forecast.uplift import PHASES, fit_pooled_uplifts
 
 # Known response: plateau uplift A[channel] * (size / 10,000) ** 0.8, ramp 45% then 90% of

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
+
 from staffcast.scheduler.roster.model import rules
 from staffcast.scheduler.roster.model.instance import RosterInstance
 

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from staffcast.scheduler.roster.model.shifts import Horizon
 
 from staffcast.config import PlanningConfig
+from staffcast.scheduler.roster.model.shifts import Horizon
 
 
 @dataclass(frozen=True)

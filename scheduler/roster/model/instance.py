@@ -14,6 +14,9 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+
+from staffcast.config import PlanningConfig
+from staffcast.errors import InputError
 from staffcast.scheduler.inputs.agents import Agent
 from staffcast.scheduler.roster.model.demand import Demand, demand_arrays
 from staffcast.scheduler.roster.model.shifts import (
@@ -24,9 +27,6 @@ from staffcast.scheduler.roster.model.shifts import (
     local_minutes,
     shift_dates,
 )
-
-from staffcast.config import PlanningConfig
-from staffcast.errors import InputError
 
 SCALE = 100
 # The k-th missing agent of a channel in one interval costs UNDER_SLOPES[k-1] times the

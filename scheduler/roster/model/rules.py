@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ortools.sat.python import cp_model
+
 from staffcast.scheduler.roster.model.instance import SCALE
 
 Terms = list[tuple[cp_model.LinearExprT, int]]

@@ -16,9 +16,9 @@ import datetime as dt
 from collections.abc import Mapping
 
 import pandas as pd
-from staffcast.scheduler.inputs.agents import Agent
 
 from staffcast.config import PlanningConfig
+from staffcast.scheduler.inputs.agents import Agent
 
 
 def _lunches(text: str, start: pd.Timestamp, end: pd.Timestamp, tz) -> list[tuple[pd.Timestamp, pd.Timestamp]] | None:

@@ -18,6 +18,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 import pandas as pd
+
 from staffcast.scheduler.roster.model.instance import RosterInstance
 
 

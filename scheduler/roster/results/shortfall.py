@@ -15,6 +15,7 @@ from collections import Counter
 
 import numpy as np
 import pandas as pd
+
 from staffcast.scheduler.roster.model.instance import RosterInstance
 from staffcast.scheduler.roster.results.realise import Realised
 

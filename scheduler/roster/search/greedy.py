@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections import Counter
 
 import numpy as np
+
 from staffcast.scheduler.roster.model.instance import RosterInstance
 from staffcast.scheduler.roster.results.realise import Solution
 

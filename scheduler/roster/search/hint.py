@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from ortools.sat.python import cp_model
 
+from staffcast.scheduler.roster.search.solver import cpsat_solver
+
 
 def complete_solution(model: cp_model.CpModel, fixed, hinted, seconds: float,
                       seed: int) -> tuple[int, list[int]] | None:
@@ -20,11 +22,7 @@ def complete_solution(model: cp_model.CpModel, fixed, hinted, seconds: float,
         copy.Add(copy.get_int_var_from_proto_index(var.index) == int(value))
     for var, value in hinted:
         copy.AddHint(copy.get_int_var_from_proto_index(var.index), int(value))
-    solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = max(seconds, 0.5)
-    solver.parameters.num_workers = 1
-    solver.parameters.random_seed = seed
-    solver.parameters.linearization_level = 2  # with cuts the covering LP is near-integral
+    solver = cpsat_solver(seed=seed, seconds=max(seconds, 0.5))
     status = solver.Solve(copy)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None

@@ -25,6 +25,8 @@ from collections.abc import Callable, Sequence
 import numpy as np
 from ortools.sat.python import cp_model
 
+from staffcast.scheduler.roster.search.solver import cpsat_solver
+
 SETUP_SECONDS_PER_CONSTRAINT = 1.3e-5  # reading the model for `_Restriction` (0.55 s at 150 agents, 1.7 s at 400)
 
 
@@ -156,16 +158,8 @@ def lns(model: cp_model.CpModel, decisions: Sequence[cp_model.IntVar], neighbour
             order = list(rng.permutation(len(neighbourhoods)))
         key = int(order.pop())
         sub, decided = restriction.sub_model(key, neighbourhoods[key], best)
-        solver = cp_model.CpSolver()
-        solver.parameters.num_workers = 1
-        solver.parameters.random_seed = seed
-        solver.parameters.max_deterministic_time = round_dtime
-        solver.parameters.linearization_level = 2  # with cuts the covering LP is near-integral
-        # probing and symmetry detection cost wall time and find little on these small
-        # sub-models; skipping them buys more rounds
-        solver.parameters.cp_model_probing_level = 0
-        solver.parameters.symmetry_level = 0
-        solver.parameters.max_time_in_seconds = max(deadline - time.perf_counter(), 0.05)
+        solver = cpsat_solver(seed=seed, dtime=round_dtime, seconds=max(deadline - time.perf_counter(), 0.05),
+                              light_presolve=True)
         status = solver.Solve(sub)
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             stale += 1

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from ortools.linear_solver import pywraplp
+
 from staffcast.scheduler.roster.model.instance import SCALE, RosterInstance
 from staffcast.scheduler.roster.search.lp_cover import add_coverage_lp, solve_lp
 

@@ -18,6 +18,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from ortools.linear_solver import pywraplp
+
 from staffcast.scheduler.roster.model.instance import RosterInstance
 
 # HiGHS' interior-point method: a few seconds where its dual simplex takes over a minute

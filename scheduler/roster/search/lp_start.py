@@ -35,10 +35,12 @@ from dataclasses import dataclass
 import numpy as np
 from ortools.linear_solver import pywraplp
 from ortools.sat.python import cp_model
+
 from staffcast.scheduler.roster.model import rules
 from staffcast.scheduler.roster.model.instance import SCALE, RosterInstance
 from staffcast.scheduler.roster.results.realise import Solution
 from staffcast.scheduler.roster.search.lp_cover import CoverLP, add_coverage_lp, solve_lp
+from staffcast.scheduler.roster.search.solver import cpsat_solver
 
 PROFILE_WEIGHT = 3  # per hundredth of an agent the group's on-shift profile misses the LP's, per interval
 CHUNK = 45  # a larger skill group is rounded in parts of at most this many (CP-SAT found no week for 126 in 4 s)
@@ -238,16 +240,10 @@ def _round_part(inst: RosterInstance, members: list[int], start_of: dict[int, in
         model.Add(100 * sum(on_shift[t]) - goal == above - short)
         terms += [(short, SHORT_WEIGHT * PROFILE_WEIGHT), (above, PROFILE_WEIGHT)]
     model.Minimize(sum(c * e for e, c in terms))
-    solver = cp_model.CpSolver()
-    solver.parameters.max_deterministic_time = max(seconds, 0.2)  # reproducible
-    # a safety net on a loaded machine, and the caller's deadline
-    solver.parameters.max_time_in_seconds = max(min(3 * max(seconds, 0.2), deadline - time.perf_counter()), 0.01)
-    solver.parameters.num_workers = 1
-    solver.parameters.random_seed = seed
-    # with cuts the search finds a week for every member at once and follows the LP
-    # closer: on the 150-agent benchmark's largest group, in the same deterministic time,
-    # 281-299 thousand against 303-332 (seeds 1, 3, 7, 11; seed 1 found none without)
-    solver.parameters.linearization_level = 2
+    # deterministic time for reproducible rounding; the wall-clock limit is a safety net on a
+    # loaded machine, and the caller's deadline
+    solver = cpsat_solver(seed=seed, dtime=max(seconds, 0.2),
+                          seconds=max(min(3 * max(seconds, 0.2), deadline - time.perf_counter()), 0.01))
     status = solver.Solve(model)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None

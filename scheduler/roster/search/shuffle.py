@@ -19,8 +19,10 @@ from dataclasses import dataclass
 
 import numpy as np
 from ortools.sat.python import cp_model
+
 from staffcast.scheduler.roster.model import rules
 from staffcast.scheduler.roster.model.instance import RosterInstance
+from staffcast.scheduler.roster.search.solver import cpsat_solver
 
 CHUNK = 3  # agents per sub-model
 CHUNK_SECONDS = 0.3  # cap on one sub-solve (deterministic seconds)
@@ -141,12 +143,9 @@ def _personal_terms(model: cp_model.CpModel, deal: _Deal, part: list[int],
 
 
 def _solver(deadline: float, seed: int) -> cp_model.CpSolver:
-    solver = cp_model.CpSolver()
-    solver.parameters.num_workers = 1
-    solver.parameters.random_seed = seed
-    solver.parameters.max_deterministic_time = CHUNK_SECONDS
-    # a safety net on a loaded machine, and the caller's deadline
-    solver.parameters.max_time_in_seconds = max(min(3 * CHUNK_SECONDS, deadline - time.perf_counter()), 0.01)
+    # the wall-clock limit is a safety net on a loaded machine, and the caller's deadline
+    solver = cpsat_solver(seed=seed, dtime=CHUNK_SECONDS, cuts=False,
+                          seconds=max(min(3 * CHUNK_SECONDS, deadline - time.perf_counter()), 0.01))
     return solver
 
 

@@ -9,6 +9,7 @@ import icalendar
 import pandas as pd
 import pytest
 from outputs_frames import make_roster, write_config
+
 from staffcast.scheduler.outputs.calendars import calendar_file_name, write_calendars
 
 

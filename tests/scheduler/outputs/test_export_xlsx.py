@@ -7,9 +7,9 @@ import datetime as dt
 import openpyxl
 import pandas as pd
 import pytest
-from staffcast.scheduler.outputs.calendars import write_csvs, write_roster_xlsx
 
 from staffcast.errors import InputError
+from staffcast.scheduler.outputs.calendars import write_csvs, write_roster_xlsx
 
 
 def expected_text(row) -> str:

@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 from matplotlib.collections import PolyCollection
 from matplotlib.figure import Figure
+
 from staffcast.scheduler.outputs.plots import plot_coverage, plot_roster_gantt, plot_service_heatmap
 
 

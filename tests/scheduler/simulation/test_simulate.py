@@ -6,12 +6,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from staffing_testdata import load_planning, make_forecast
+
 from staffcast.scheduler.simulation.frame import OUTPUT_COLUMNS, simulate_frame
 from staffcast.scheduler.simulation.queue import simulate_intervals
 from staffcast.scheduler.staffing.erlang import asa_seconds, service_level
 from staffcast.scheduler.staffing.erlang_a import erlang_a
 from staffcast.scheduler.staffing.requirements import requirements
-from staffing_testdata import load_planning, make_forecast
 
 
 @pytest.fixture

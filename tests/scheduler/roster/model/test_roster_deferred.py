@@ -14,9 +14,9 @@ import numpy as np
 import pandas as pd
 import pytest
 from roster_cases import VOICE, agent, config, demand, scheduled, solve
-from staffcast.scheduler.roster.model.instance import build_instance
 
 from staffcast.config import ChannelConfig
+from staffcast.scheduler.roster.model.instance import build_instance
 
 # response 2 h on a 30-min grid: the window is 4 open intervals (the peak's own and 3 more)
 SOCIAL = ChannelConfig("social", "deferred", 0.3, response_hours=2, open_from=dt.time(8),

@@ -8,9 +8,9 @@ from dataclasses import replace
 import pandas as pd
 import pytest
 from roster_cases import VOICE, agent, config, stamp
-from staffcast.scheduler.roster.results.checker import check_roster
 
 from staffcast.config import RulesConfig
+from staffcast.scheduler.roster.results.checker import check_roster
 
 
 def roster(*rows):

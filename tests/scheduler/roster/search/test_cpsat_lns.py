@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from ortools.sat.python import cp_model
+
 from staffcast.scheduler.roster.search.hint import complete_solution
 from staffcast.scheduler.roster.search.lns import lns
 

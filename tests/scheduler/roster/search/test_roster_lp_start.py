@@ -8,6 +8,7 @@ from collections import Counter
 import numpy as np
 import pytest
 from roster_cases import CHAT, EMAIL, VOICE, agent, config, demand, solve
+
 from staffcast.scheduler.roster.model.instance import build_instance
 from staffcast.scheduler.roster.search import lp_start as roster_lp_start
 from staffcast.scheduler.roster.search.lower_bound import lp_lower_bound

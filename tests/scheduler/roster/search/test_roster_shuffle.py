@@ -8,10 +8,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from roster_cases import agent, config, demand
-from staffcast.scheduler.roster.model.instance import build_instance
-from staffcast.scheduler.roster.search.shuffle import reshuffle
 
 from staffcast.config import WeightsConfig
+from staffcast.scheduler.roster.model.instance import build_instance
+from staffcast.scheduler.roster.search.shuffle import reshuffle
 
 SOFT = WeightsConfig()  # days off 5, start stability 2, fairness 5; cost 0.05 per currency unit
 
