@@ -1,9 +1,9 @@
 """Coverage part of the roster models: breaks, channel choice and coverage penalties,
 given how many agents of each skill group work each shift.
 
-Used by the full model (`staffcast.scheduler.roster.build`), which hands in `on_shift[g, s]` (an integer
-variable: agents of skill group g on shift s) and gets back the break counts, the channel counts and the
-penalty terms of under-, over- and idle coverage.
+Used by the roster model (`model.build_model`), which hands in `on_shift[g, s]` (an
+integer variable: agents of skill group g on shift s) and gets back the break counts, the
+channel counts and the penalty terms of under-, over- and idle coverage.
 """
 
 from __future__ import annotations
@@ -73,14 +73,15 @@ def add_coverage(model: cp_model.CpModel, inst: RosterInstance,
         for t in range(n_t):
             required = int(inst.demand.staff[c, t])
             if channel.kind != "deferred" or not inst.open[c, t]:
-                terms += rules.under_coverage_terms(model, coverage[t], required, costs)
+                terms += rules.under_coverage_terms(model, coverage[t], required, costs, f"{channel.name}_{t}")
             if any((g, c, t) in cover for g in groups):
-                terms += rules.over_coverage_terms(model, coverage[t], required, upper, inst.over_cost)
+                terms += rules.over_coverage_terms(model, coverage[t], required, upper, inst.over_cost,
+                                                  f"{channel.name}_{t}")
         if channel.kind == "deferred":  # its work waits: staff missing now may be made up later
             late = inst.late_cost(c)
             positions, due, arrived = inst.deferred_curves(c)
             late_terms, done_vars = rules.deferred_coverage_terms(model, [coverage[t] for t in positions], due,
-                                                                  arrived, late, costs[0])
+                                                                  arrived, late, costs[0], channel.name)
             terms += late_terms
             done.update({(c, t): var for t, var in zip(positions, done_vars, strict=True)})
     return CoverVars(breaks, cover, terms, done)

@@ -67,6 +67,20 @@ class Shift:
     def hours(self) -> float:
         return self.length_minutes / 60.0
 
+    @property
+    def label(self) -> str:
+        """Readable name for solver variables, e.g. `Mon_0700_9h`."""
+        hours = f"{self.hours:g}".replace(".", "h")
+        return f"{WEEKDAYS[self.day]}_{self.start_minute // 60:02d}{self.start_minute % 60:02d}_{hours}h"
+
+
+WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+def break_intervals(config: PlanningConfig) -> int:
+    """Length of the lunch break in grid intervals (`break_minutes` is a whole number of them)."""
+    return config.shifts.break_minutes // config.interval_minutes
+
 
 def local_timestamp(config: PlanningConfig, day: dt.date, minute: int) -> pd.Timestamp:
     """Tz-aware timestamp of local wall-clock `minute` after midnight of `day`; a time
@@ -96,7 +110,7 @@ def enumerate_shifts(config: PlanningConfig, horizon: Horizon) -> tuple[Shift, .
     """Every (day, start time, length) shift of the week with its lunch-break starts."""
     check_supported(config)
     step = config.interval_minutes
-    brk = config.shifts.break_minutes // step
+    brk = break_intervals(config)
     shifts = []
     for day_index, day in enumerate(config.week_dates):
         for start_time in config.shifts.start_times:

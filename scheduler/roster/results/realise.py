@@ -20,16 +20,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from staffcast.scheduler.roster.model.instance import RosterInstance
-
-
-@dataclass(frozen=True)
-class Solution:
-    """Solver values: chosen (agent, shift) pairs, break counts per (group, shift, start
-    interval), channel counts per (group, channel, interval)."""
-
-    shift_of: set[tuple[int, int]]
-    breaks: dict[tuple[int, int, int], int]
-    cover: dict[tuple[int, int, int], int]
+from staffcast.scheduler.roster.model.model import Solution
 
 
 @dataclass(frozen=True)

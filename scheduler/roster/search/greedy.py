@@ -17,7 +17,7 @@ from collections import Counter
 import numpy as np
 
 from staffcast.scheduler.roster.model.instance import RosterInstance
-from staffcast.scheduler.roster.results.realise import Solution
+from staffcast.scheduler.roster.model.model import Solution
 
 
 def _compatible(inst: RosterInstance, s: int, chosen: list[int]) -> bool:

@@ -21,7 +21,7 @@
 
 CP-SAT alone cannot do the global step: its LP on the coverage model does not finish its
 root in half a minute for 150 agents, and its search from a greedy start stalls 25-30%
-above the bound. The roster model (`staffcast.scheduler.roster.build`) completes the rounded shifts into a
+above the bound. The roster search (`strategy`) completes the rounded shifts into a
 full solution and polishes it by LNS; on the 150-agent benchmark the completed start (after
 the reshuffle) is 7% above the LP bound, soft rules included (9,839 against 9,174).
 """
@@ -38,7 +38,7 @@ from ortools.sat.python import cp_model
 
 from staffcast.scheduler.roster.model import rules
 from staffcast.scheduler.roster.model.instance import SCALE, RosterInstance
-from staffcast.scheduler.roster.results.realise import Solution
+from staffcast.scheduler.roster.model.model import Solution
 from staffcast.scheduler.roster.search.lp_cover import CoverLP, add_coverage_lp, solve_lp
 from staffcast.scheduler.roster.search.solver import cpsat_solver
 
@@ -226,7 +226,8 @@ def _round_part(inst: RosterInstance, members: list[int], start_of: dict[int, in
             for s, var in mine.items():
                 model.AddHint(var, s in week)
         works = [sum(var for s, var in mine.items() if shifts[s].day == d) for d in range(7)]
-        terms += rules.days_off_terms(model, works, int(round(inst.config.weights.consecutive_days_off * SCALE)))
+        terms += rules.days_off_terms(model, works, int(round(inst.config.weights.consecutive_days_off * SCALE)),
+                                      inst.agents[a].agent_id)
         terms += rules.labour_cost_terms(mine, {s: inst.shift_cost(a, s) for s in mine})
         for s, var in mine.items():
             for t in range(shifts[s].start, min(shifts[s].end, n_t)):

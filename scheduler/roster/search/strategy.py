@@ -1,0 +1,225 @@
+"""How the roster model is solved, and how the time limit is shared among the stages.
+
+CP-SAT alone stalls on the roster model (its LP on the coverage part does not finish
+its root for a hundred-odd agents), so the search builds good rosters first:
+1. a greedy roster (`greedy`, its lunches and channels from the coverage LP), completed
+   at once into a full solution of the model;
+2. an LP-guided roster (`lp_start`: the LP relaxation per class of interchangeable
+   agents with one start time per agent, solved by HiGHS' interior-point method and
+   rounded group by group), completed the same way; the better of the two is kept;
+3. a deterministic LNS (`lns`: one day and one skill group's shifts free, the rest of
+   the week fixed; each sub-model holds only the constraints the freed day reaches);
+4. when the LNS has time to spare (`Budget.shuffle_when` seconds per agent), reshuffles
+   (`shuffle`: each skill group's shifts dealt anew among its agents in small exact
+   sub-models, coverage unchanged) of the LP-guided start and of the polished roster:
+   days off in blocks, stable start times, cheaper agents - moves a day-by-day LNS
+   cannot make;
+5. a last CP-SAT run on the whole model from the best roster as a complete hint, which
+   reports the status and CP-SAT's proven bound.
+
+Determinism: the seed goes to every solver; the LNS and the stages run one worker per
+sub-model with deterministic-time limits; the last run uses `workers` in CP-SAT's
+deterministic parallel mode. The stages end by wall-clock deadlines too, so a loaded
+machine can end the LNS after fewer rounds; runs that prove optimality always agree.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+
+import numpy as np
+from ortools.sat.python import cp_model
+
+from staffcast.errors import InputError
+from staffcast.scheduler.roster.model.instance import SCALE
+from staffcast.scheduler.roster.model.model import RosterModel, Solution
+from staffcast.scheduler.roster.search.greedy import greedy_solution
+from staffcast.scheduler.roster.search.hint import complete_solution, set_hint
+from staffcast.scheduler.roster.search.lns import lns
+from staffcast.scheduler.roster.search.lp_start import cover_for, lp_start
+from staffcast.scheduler.roster.search.shuffle import reshuffle
+from staffcast.scheduler.roster.search.solver import cpsat_solver
+
+ProgressCallback = Callable[[float, float | None, float], None]  # objective, bound (None: not yet), seconds
+
+
+@dataclass(frozen=True)
+class Budget:
+    """How the time limit is shared (shares of it, or seconds).
+
+    `hint_share`: at most this share completes each starting roster; `lp_share`: for
+    rounding the LP into agents' weeks (the LPs themselves run to the deadline);
+    `complete_seconds`: kept for completing the LP-guided roster; `round_dtime`:
+    deterministic-time limit of one LNS sub-solve; `final_share`: the last whole-model
+    CP-SAT run; `shuffle_share`: deterministic seconds per second of the limit for each
+    reshuffle; `shuffle_when`: reshuffle only when the LNS has this many seconds per agent.
+    """
+
+    hint_share: float = 0.1
+    lp_share: float = 0.1
+    complete_seconds: float = 2.0
+    round_dtime: float = 2.0
+    final_share: float = 0.025
+    shuffle_share: float = 0.025
+    shuffle_when: float = 0.2
+
+
+@dataclass(frozen=True)
+class SearchOutcome:
+    """The best roster found: its CP-SAT status name, objective (integer units) and
+    values (proto order), CP-SAT's proven bound (integer units, >= 0), and the wall
+    seconds in all and to the first roster."""
+
+    status: str
+    objective: int
+    values: list[int]
+    bound: float
+    wall_seconds: float
+    first_seconds: float
+
+
+class _Progress(cp_model.CpSolverSolutionCallback):
+    def __init__(self, on_solution: ProgressCallback | None, started: float) -> None:
+        super().__init__()
+        self.on_solution = on_solution
+        self.started = started
+        self.first: float | None = None
+
+    def report(self, objective: float, bound: float | None) -> None:
+        seconds = time.perf_counter() - self.started
+        if self.first is None:
+            self.first = seconds
+        if self.on_solution is not None:
+            self.on_solution(objective, bound, seconds)
+
+    def on_solution_callback(self) -> None:
+        # every objective term is >= 0: a negative interim bound says no more than 0
+        self.report(self.ObjectiveValue() / SCALE, max(self.BestObjectiveBound(), 0.0) / SCALE)
+
+
+def solve_roster(rm: RosterModel, *, limit: float, workers: int, seed: int,
+                 on_solution: ProgressCallback | None = None, budget: Budget = Budget(),
+                 started: float | None = None) -> SearchOutcome:
+    """Search `rm` for `limit` seconds (counted from `started`, default now).
+
+    Raises InputError when the hard rules leave no roster, or none was found in time.
+    """
+    started = time.perf_counter() if started is None else started
+    inst = rm.inst
+    progress = _Progress(on_solution, started)
+    elapsed = lambda: time.perf_counter() - started  # noqa: E731
+
+    # ------------------------------------------------------------------ starting rosters
+    greedy = greedy_solution(inst)
+    breaks, cover = cover_for(inst, greedy.shift_of, deadline=time.perf_counter() + budget.hint_share * limit)
+    if breaks or cover:  # lunches and channels from the coverage LP: it keeps up with the deferred plans
+        greedy = Solution(greedy.shift_of, breaks, cover)
+    best = _complete(rm, greedy, budget.hint_share * limit, seed)
+    if best is not None:
+        progress.report(best[0] / SCALE, None)
+    final = max(budget.final_share * limit, 1.0)
+    before_final = started + limit - final - budget.complete_seconds
+    guided = lp_start(inst, budget.lp_share * limit, seed, deadline=before_final)
+    # with little time per agent every second of LNS gains more than a reshuffle
+    shuffle = budget.shuffle_share * limit \
+        if limit - elapsed() - final >= budget.shuffle_when * len(inst.agents) else 0.0
+    if guided is not None and shuffle:
+        dealt, _ = reshuffle(inst, guided.shift_of, shuffle, seed, deadline=before_final)
+        guided = replace(guided, shift_of=dealt)
+    if guided is not None:
+        candidate = _complete(rm, guided, budget.hint_share * limit, seed)
+        if candidate is not None and (best is None or candidate[0] < best[0]):
+            best = candidate
+            progress.report(best[0] / SCALE, None)
+
+    # ------------------------------------------------------------------ polish
+    if best is not None:
+        decisions, near = _day_neighbourhoods(rm)
+        after = 1.2 * shuffle + 1.0 if shuffle else 0.0  # the last reshuffle and its completion
+        best = lns(rm.model, decisions, near, best, limit - elapsed() - final - after, seed,
+                   round_dtime=budget.round_dtime,
+                   on_improve=lambda objective: progress.report(objective / SCALE, None))
+        if shuffle:
+            current = rm.solution(best[1])
+            dealt, _ = reshuffle(inst, current.shift_of, shuffle, seed, deadline=started + limit - final)
+            candidate = _complete(rm, replace(current, shift_of=dealt), budget.complete_seconds, seed)
+            if candidate is not None and candidate[0] < best[0]:
+                best = candidate
+                progress.report(best[0] / SCALE, None)
+        set_hint(rm.model, best[1])
+
+    # ------------------------------------------------------------------ last whole-model run
+    solver = cpsat_solver(seed=seed, workers=workers, seconds=max(limit - elapsed(), 1.0))
+    status = solver.Solve(rm.model, progress)
+    wall = elapsed()
+    if status == cp_model.INFEASIBLE or status == cp_model.MODEL_INVALID:
+        raise InputError("", "no roster satisfies the hard rules (contract hours, rest, max days, "
+                         "availability); relax them or check the agents file")
+    found = status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+    if found and (best is None or solver.ObjectiveValue() <= best[0]):
+        best = int(round(solver.ObjectiveValue())), list(solver.response_proto.solution)
+    elif best is None:
+        raise InputError("", f"no roster found within {limit:g} s; raise the time limit (--time-limit)")
+    else:  # the last run did not better the polished start (e.g. ran out of time loading it)
+        status = cp_model.FEASIBLE
+    bound = solver.BestObjectiveBound()
+    # every objective term is >= 0, so 0 is a valid bound when the last run proved none
+    bound = min(bound, best[0]) if np.isfinite(bound) and bound > 0 else 0.0
+    return SearchOutcome(solver.StatusName(status), best[0], best[1], bound, wall,
+                         progress.first if progress.first is not None else wall)
+
+
+def _complete(rm: RosterModel, start: Solution, seconds: float, seed: int) -> tuple[int, list[int]] | None:
+    """Complete a starting roster into a full solution of the model: its shifts, breaks
+    and channels fixed, only penalty variables left (solved at once); when its breaks or
+    channels do not fit its shifts, they are solved for within `seconds` instead. (The
+    LNS improves breaks and channels later, one day at a time.)"""
+    inst = rm.inst
+    fixed = [(var, int((a, s) in start.shift_of)) for a, mine in enumerate(rm.works) for s, var in mine.items()]
+    counts = Counter((inst.agent_group[a], s) for a, s in start.shift_of)
+    pairs = ((counts, rm.on_shift), (start.breaks, rm.cover.breaks), (start.cover, rm.cover.cover))
+    hinted = [(var, source.get(key, 0)) for source, variables in pairs for key, var in variables.items()]
+    return (complete_solution(rm.model, fixed + hinted, [], max(seconds, 5.0), seed)
+            or complete_solution(rm.model, fixed, hinted, seconds, seed))
+
+
+def _day_neighbourhoods(rm: RosterModel) -> tuple[list, list[list[int]]]:
+    """LNS decisions and neighbourhoods, one per day and skill group.
+
+    Decisions: every shift, lunch and channel variable, the group counts per shift and
+    the deferred channels' work done per interval (these follow from the others, but as
+    decisions they keep each sub-model local: `lns` stops at fixed decisions).
+    Neighbourhood (day d, group g) frees the group's shifts on day d, every lunch and
+    channel on day d, and the work done from day d on (before it, nothing changes)."""
+    inst = rm.inst
+    day_of_interval = np.minimum(np.arange(inst.horizon.n_intervals) * 7 // inst.horizon.week_intervals, 6)
+    every_group, onwards = -1, -2  # tags of lunches and channels, and of work done
+    decisions, day, tag = [], [], []
+    for a, mine in enumerate(rm.works):
+        for s, var in mine.items():
+            decisions.append(var)
+            day.append(inst.shifts[s].day)
+            tag.append(inst.agent_group[a])
+    for (g, s), var in rm.on_shift.items():
+        decisions.append(var)
+        day.append(inst.shifts[s].day)
+        tag.append(g)
+    for (_g, s, _p), var in rm.cover.breaks.items():
+        decisions.append(var)
+        day.append(inst.shifts[s].day)
+        tag.append(every_group)
+    for (_g, _c, t), var in rm.cover.cover.items():
+        decisions.append(var)
+        day.append(int(day_of_interval[t]))
+        tag.append(every_group)
+    for (_c, t), var in rm.cover.done.items():
+        decisions.append(var)
+        day.append(int(day_of_interval[t]))
+        tag.append(onwards)
+    near = [[i for i, (d, k) in enumerate(zip(day, tag, strict=True))
+             if (d == today and k in (every_group, g)) or (k == onwards and d >= today)]
+            for today in range(7) for g in range(len(inst.groups))]
+    return decisions, near
