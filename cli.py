@@ -463,7 +463,7 @@ def schedule(
     from staffcast.scheduler.inputs.agents import load_agents
     from staffcast.scheduler.inputs.frames import read_requirements
     from staffcast.scheduler.roster.build import build_roster
-    from staffcast.scheduler.roster.results.coverage import coverage_summary
+    from staffcast.scheduler.roster.results.summary import coverage_summary
 
     from staffcast.config import load_config
     from staffcast.files import write_frame_atomic

@@ -18,7 +18,7 @@ from staffcast.config import PlanningConfig
 from staffcast.files import atomic_path, write_frame_atomic
 from staffcast.scheduler.inputs.agents import Agent
 from staffcast.scheduler.outputs.workbook import build_workbook
-from staffcast.scheduler.roster.results.view import Shift, roster_shifts
+from staffcast.scheduler.roster.results.view import WorkedShift, roster_shifts
 
 CSV_FRAMES = ("forecast", "requirements", "roster", "coverage")
 
@@ -67,7 +67,7 @@ def calendar_file_name(agent_id: str) -> str:
     return re.sub(r"[^A-Za-z0-9._-]", "_", agent_id).lstrip(".") + ".ics"
 
 
-def _event(shift: Shift, uid: str, dtstamp: dt.datetime) -> icalendar.Event:
+def _event(shift: WorkedShift, uid: str, dtstamp: dt.datetime) -> icalendar.Event:
     channels = ", ".join(shift.channels) or "any"
     breaks = ", ".join(f"{a:%H:%M}-{b:%H:%M}" for a, b in shift.breaks) or "none"
     working = shift.hours - shift.break_hours
@@ -84,7 +84,7 @@ def _event(shift: Shift, uid: str, dtstamp: dt.datetime) -> icalendar.Event:
     return event
 
 
-def agent_calendar(agent_id: str, shifts: list[Shift], config: PlanningConfig, *,
+def agent_calendar(agent_id: str, shifts: list[WorkedShift], config: PlanningConfig, *,
                    name: str = "", dtstamp: dt.datetime | None = None) -> icalendar.Calendar:
     """One agent's shifts as an iCalendar with a VTIMEZONE for the planning timezone.
 
@@ -124,7 +124,7 @@ def write_calendars(folder: str | Path, roster: pd.DataFrame, config: PlanningCo
     agent in `agents`, with an empty calendar when not rostered). Returns the paths."""
     shifts = roster_shifts(roster, config.timezone)
     names = {a.agent_id: a.name for a in agents or ()}
-    by_agent: dict[str, list[Shift]] = {agent_id: [] for agent_id in names}
+    by_agent: dict[str, list[WorkedShift]] = {agent_id: [] for agent_id in names}
     for shift in shifts:
         by_agent.setdefault(shift.agent_id, []).append(shift)
     target_dir = Path(folder) / "calendars"

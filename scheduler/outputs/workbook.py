@@ -12,7 +12,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from staffcast.config import PlanningConfig
 from staffcast.scheduler.inputs.agents import Agent
-from staffcast.scheduler.roster.results.view import Shift, as_local_times
+from staffcast.scheduler.roster.results.view import WorkedShift, as_local_times
 
 # Fills are light enough to print in greyscale under black text; meaning is never carried
 # by colour alone: days off say "off", shortfall cells are bold with a negative gap.
@@ -33,7 +33,7 @@ def day_label(day: dt.date) -> str:
     return f"{day:%a %d %b}"
 
 
-def shift_cell_text(shifts: list[Shift]) -> str:
+def shift_cell_text(shifts: list[WorkedShift]) -> str:
     """The Week sheet's text for one agent-day: ``07:00-16:00`` and, on the next line,
     ``break 11:00-12:00`` (several shifts in a day are listed one after the other)."""
     parts = []
@@ -72,7 +72,7 @@ def _widths(ws: Worksheet, minimum: int = 6, maximum: int = 40, skip_rows: int =
         ws.column_dimensions[get_column_letter(column)].width = min(max(width + 2, minimum), maximum)
 
 
-def _week_sheet(ws: Worksheet, shifts: list[Shift], agents: tuple[Agent, ...],
+def _week_sheet(ws: Worksheet, shifts: list[WorkedShift], agents: tuple[Agent, ...],
                 config: PlanningConfig, days: list[dt.date]) -> None:
     ws.title = "Week"
     ws.cell(row=1, column=1, value=f"Roster, week of {days[0]:%a %d %b %Y} "
@@ -81,7 +81,7 @@ def _week_sheet(ws: Worksheet, shifts: list[Shift], agents: tuple[Agent, ...],
             + ["Shifts", "Hours on shift"])
     known = {a.agent_id: a for a in agents}
     ids = [a.agent_id for a in agents] + sorted({s.agent_id for s in shifts} - set(known))
-    by_cell: dict[tuple[str, dt.date], list[Shift]] = {}
+    by_cell: dict[tuple[str, dt.date], list[WorkedShift]] = {}
     for shift in shifts:
         by_cell.setdefault((shift.agent_id, shift.date), []).append(shift)
     for r, agent_id in enumerate(ids, start=3):
@@ -156,7 +156,7 @@ def _coverage_sheet(ws: Worksheet, day: dt.date, part: pd.DataFrame, channels: l
     ws.column_dimensions["A"].width = 9
 
 
-def _hours_sheet(ws: Worksheet, shifts: list[Shift], agents: tuple[Agent, ...]) -> None:
+def _hours_sheet(ws: Worksheet, shifts: list[WorkedShift], agents: tuple[Agent, ...]) -> None:
     ws.title = "Hours"
     ws.cell(row=1, column=1, value="Hours per agent (on shift = working + breaks; contract "
             "bounds are hours on shift)").font = TITLE
@@ -217,7 +217,7 @@ def _inputs_sheet(ws: Worksheet, config: PlanningConfig, summary: dict) -> None:
     _widths(ws, maximum=80, skip_rows=1)
 
 
-def build_workbook(shifts: list[Shift], coverage: pd.DataFrame, agents: tuple[Agent, ...],
+def build_workbook(shifts: list[WorkedShift], coverage: pd.DataFrame, agents: tuple[Agent, ...],
                    config: PlanningConfig, inputs_summary: dict) -> Workbook:
     """The roster workbook: Week, one coverage sheet per day, Hours, Inputs."""
     coverage = coverage.copy()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from staffcast.scheduler.roster.results.summary import target_share
+from staffcast.scheduler.roster.results.summary import coverage_summary, interval_targets, target_share
 
 
 def small_coverage(tz="Asia/Shanghai"):
@@ -35,6 +35,16 @@ def test_target_share(config):
     assert target_share(sim, config) == {"voice": 1.0, "chat": 1.0, "email": 0.0}
     staff_only = small_coverage().drop(columns="service_level")
     assert target_share(staff_only, config) == pytest.approx({"voice": 0.5, "chat": 0.0, "email": 1.0})
+
+
+def test_cli_summary_and_report_share_one_definition_of_target(config):
+    frame = small_coverage()
+    summary = coverage_summary(frame, config).set_index("channel")
+    assert summary["share_meeting_target"].to_dict() == pytest.approx(target_share(frame, config))
+    # an interval outside the week or the channel's open hours is never counted
+    late = frame.assign(interval_start=frame["interval_start"] - pd.Timedelta(days=7))
+    assert not interval_targets(late, config)["counted"].any()
+    assert summary.loc["voice", "open_intervals"] == 6 and summary.loc["voice", "under_agent_hours"] == 2.0
 
 
 def test_backtest_table(backtest):

@@ -40,14 +40,7 @@ def add_coverage(model: cp_model.CpModel, inst: RosterInstance,
             lunches = [model.NewIntVar(0, group_size[g], f"b_{g}_{s}_{p}") for p in shifts[s].break_starts]
             breaks.update({(g, s, p): v for p, v in zip(shifts[s].break_starts, lunches, strict=True)})
             model.Add(sum(lunches) == count)
-    brk = inst.config.shifts.break_minutes // inst.config.interval_minutes
-    working = [[[] for _ in range(n_t)] for _ in range(n_groups)]  # agents on shift, not on break
-    for (g, s), var in on_shift.items():
-        for t in range(shifts[s].start, min(shifts[s].end, n_t)):
-            working[g][t].append(var)
-    for (g, _s, p), var in breaks.items():
-        for t in range(p, min(p + brk, n_t)):
-            working[g][t].append(-var)
+    working = inst.working(on_shift, breaks)  # agents on shift, not on break
     assignable = inst.assignable | (inst.demand.staff > 0)
     cover = {}
     done = {}

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -22,6 +23,7 @@ from staffcast.scheduler.roster.model.demand import Demand, demand_arrays
 from staffcast.scheduler.roster.model.shifts import (
     Horizon,
     Shift,
+    break_intervals,
     build_horizon,
     enumerate_shifts,
     local_minutes,
@@ -112,6 +114,28 @@ class RosterInstance:
     def over_cost(self) -> int:
         """Integer cost of one agent-interval above the requirement (or idle)."""
         return int(round(self.config.weights.over_coverage * SCALE))
+
+    @property
+    def break_intervals(self) -> int:
+        """Length of the lunch break in grid intervals."""
+        return break_intervals(self.config)
+
+    def working(self, on_shift: Mapping[tuple[int, int], Any],
+                breaks: Mapping[tuple[int, int, int], Any]) -> list[list[list[Any]]]:
+        """Agents on shift and not on their lunch, per skill group and interval, as terms
+        to add up: `working[g][t]` holds `on_shift[g, s]` for every shift s covering t and
+        `-breaks[g, s, p]` for every lunch starting at p that covers t. The counts may be
+        CP-SAT or LP variables, or numbers."""
+        n_t = self.horizon.n_intervals
+        brk = self.break_intervals
+        working: list[list[list[Any]]] = [[[] for _ in range(n_t)] for _ in self.groups]
+        for (g, s), count in on_shift.items():
+            for t in range(self.shifts[s].start, min(self.shifts[s].end, n_t)):
+                working[g][t].append(count)
+        for (g, _s, p), count in breaks.items():
+            for t in range(p, min(p + brk, n_t)):
+                working[g][t].append(-count)
+        return working
 
     def shift_cost(self, a: int, s: int) -> int:
         """Integer labour cost of agent a working shift s."""

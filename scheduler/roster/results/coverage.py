@@ -53,26 +53,3 @@ def coverage_frame(inst: RosterInstance, assignments: pd.DataFrame) -> pd.DataFr
             "required": inst.demand.staff[c, keep], "scheduled": scheduled[c, keep], "service_level": sl,
         }))
     return pd.concat(frames, ignore_index=True)
-
-
-def coverage_summary(coverage: pd.DataFrame, config) -> pd.DataFrame:
-    """Per channel: open intervals of the week, share of them meeting the target (staffed
-    to `required`, and at the service-level target where a level is projected) and the
-    under-covered agent-hours (sum of missing agents times interval hours)."""
-    rows = []
-    hours = config.interval_minutes / 60.0
-    for channel in config.channels:
-        part = coverage[coverage["channel"] == channel.name]
-        stamps = pd.DatetimeIndex(part["interval_start"])
-        minutes = np.asarray(stamps.hour * 60 + stamps.minute)
-        in_week = np.asarray([d in set(config.week_dates) for d in stamps.date])
-        open_ = np.array([channel.is_open_at(int(m)) for m in minutes], dtype=bool) & in_week
-        met = (part["scheduled"] >= part["required"]).to_numpy().copy()
-        if channel.kind == "queue" and channel.service_level is not None:
-            level = part["service_level"].to_numpy(dtype=float)
-            met &= np.isnan(level) | (level >= channel.service_level - 1e-9)
-        short = (part["required"] - part["scheduled"]).clip(lower=0).to_numpy()
-        rows.append({"channel": channel.name, "open_intervals": int(open_.sum()),
-                     "share_meeting_target": float(met[open_].mean()) if open_.any() else float("nan"),
-                     "under_agent_hours": float(short.sum() * hours)})
-    return pd.DataFrame(rows)

@@ -35,7 +35,7 @@ class Realised:
 
 def realise(inst: RosterInstance, solution: Solution) -> Realised:
     """Named breaks and channels that reproduce the solution's counts exactly."""
-    brk = inst.config.shifts.break_minutes // inst.config.interval_minutes
+    brk = inst.break_intervals
     by_group_shift: dict[tuple[int, int], list[int]] = defaultdict(list)
     for a, s in sorted(solution.shift_of):
         by_group_shift[inst.agent_group[a], s].append(a)
@@ -82,7 +82,7 @@ def realise(inst: RosterInstance, solution: Solution) -> Realised:
 def roster_frame(inst: RosterInstance, realised: Realised) -> pd.DataFrame:
     """DESIGN.md roster: agent_id, date, shift_start, shift_end (tz-aware local), breaks
     ("HH:MM-HH:MM;..."), channels (";"-joined channels covered during the shift)."""
-    brk = inst.config.shifts.break_minutes // inst.config.interval_minutes
+    brk = inst.break_intervals
     rows = []
     for a, s in realised.shifts:
         shift = inst.shifts[s]

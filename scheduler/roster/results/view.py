@@ -23,7 +23,7 @@ _CLOCK = re.compile(r"\s*(\d{1,2}):(\d{2})\s*")
 
 
 @dataclass(frozen=True)
-class Shift:
+class WorkedShift:
     """One worked shift: agent, roster date, start and end instants (tz-aware), breaks as
     (start, end) instants, and the channels the agent covers."""
 
@@ -133,8 +133,8 @@ def _blank(value) -> bool:
         not isinstance(value, str) and bool(pd.isna(value)))
 
 
-def roster_shifts(roster: pd.DataFrame, timezone: str) -> list[Shift]:
-    """Read the roster frame into `Shift`s in the planning `timezone`, sorted by agent and
+def roster_shifts(roster: pd.DataFrame, timezone: str) -> list[WorkedShift]:
+    """Read the roster frame into `WorkedShift`s in the planning `timezone`, sorted by agent and
     start. Rows with neither start nor end (days off, if a roster lists them) are skipped.
     Raises InputError (file "roster", spreadsheet row) on a malformed row."""
     missing = [c for c in ("agent_id", "shift_start", "shift_end") if c not in roster.columns]
@@ -156,7 +156,7 @@ def roster_shifts(roster: pd.DataFrame, timezone: str) -> list[Shift]:
         channels = () if raw_channels is None or (not isinstance(raw_channels, str)
                                                   and pd.isna(raw_channels)) else tuple(
             c.strip() for c in str(raw_channels).split(";") if c.strip())
-        shifts.append(Shift(str(record["agent_id"]).strip(), day or start.date(), start, end,
+        shifts.append(WorkedShift(str(record["agent_id"]).strip(), day or start.date(), start, end,
                             _breaks(record.get("breaks"), start, end, timezone, row), channels))
     shifts.sort(key=lambda s: (s.agent_id, s.start))
     return shifts

@@ -37,7 +37,7 @@ class _Greedy:
         self.need = inst.demand.staff.astype(float).copy()
         self.importance = np.array([c.importance for c in inst.config.channels])
         self.assignable = inst.assignable | (inst.demand.staff > 0)
-        self.brk = inst.config.shifts.break_minutes // inst.config.interval_minutes
+        self.brk = inst.break_intervals
         self.under = inst.under_costs
         self.breaks: Counter = Counter()
         self.cover: Counter = Counter()

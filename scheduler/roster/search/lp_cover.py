@@ -79,20 +79,13 @@ def add_coverage_lp(solver: pywraplp.Solver, inst: RosterInstance,
     shifts, n_t = inst.shifts, inst.horizon.n_intervals
     inf = solver.infinity()
     objective = solver.Objective()
-    brk = inst.config.shifts.break_minutes // inst.config.interval_minutes
-    working = [[[] for _ in range(n_t)] for _ in inst.groups]
     breaks, cover = {}, {}
     for (g, s), count in counts.items():
-        shift = shifts[s]
-        for t in range(shift.start, min(shift.end, n_t)):
-            working[g][t].append(count)
-        if shift.break_starts:
-            lunches = [solver.NumVar(0.0, inf, "") for _ in shift.break_starts]
+        if shifts[s].break_starts:
+            lunches = [solver.NumVar(0.0, inf, "") for _ in shifts[s].break_starts]
             solver.Add(sum(lunches) == count)
-            for p, var in zip(shift.break_starts, lunches, strict=True):
-                breaks[g, s, p] = var
-                for t in range(p, min(p + brk, n_t)):
-                    working[g][t].append(-var)
+            breaks.update({(g, s, p): var for p, var in zip(shifts[s].break_starts, lunches, strict=True)})
+    working = inst.working(counts, breaks)
     assignable = inst.assignable | (inst.demand.staff > 0)
     coverage = [[[] for _ in range(n_t)] for _ in inst.channels]
     for g in range(len(inst.groups)):

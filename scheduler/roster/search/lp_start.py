@@ -325,18 +325,11 @@ def cover_for(inst: RosterInstance, shift_of: set[tuple[int, int]], deadline: fl
         var.SetBounds(breaks.get(key, 0), breaks.get(key, 0))
     if not solve_lp(solver, vertex=True, deadline=deadline):
         return {}, {}
-    brk = inst.config.shifts.break_minutes // inst.config.interval_minutes
-    working = Counter()
-    for (g, s), n in counts.items():
-        for t in range(inst.shifts[s].start, min(inst.shifts[s].end, inst.horizon.n_intervals)):
-            working[g, t] += n
-    for (g, _s, p), n in breaks.items():
-        for t in range(p, min(p + brk, inst.horizon.n_intervals)):
-            working[g, t] -= n
+    working = inst.working(counts, breaks)
     by_slot = defaultdict(dict)
     for (g, c, t), var in lp.cover.items():
         by_slot[g, t][g, c, t] = var.solution_value()
     cover: dict[tuple[int, int, int], int] = {}
     for (g, t), values in by_slot.items():
-        cover.update(_largest_remainder(values, max(working[g, t], 0)))
+        cover.update(_largest_remainder(values, max(sum(working[g][t]), 0)))
     return breaks, cover

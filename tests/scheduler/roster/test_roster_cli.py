@@ -8,7 +8,7 @@ import pandas as pd
 from roster_cases import config, demand
 from staffcast.scheduler.inputs.agents import load_agents
 from staffcast.scheduler.roster.results.checker import check_roster
-from staffcast.scheduler.roster.results.coverage import coverage_summary
+from staffcast.scheduler.roster.results.summary import coverage_summary
 from typer.testing import CliRunner
 
 from staffcast.cli import app
