@@ -81,7 +81,7 @@ def future_index(history: History, horizon_days: int, start: pd.Timestamp | None
 class ForecastResult:
     """A forecast and how it was made.
 
-    `frame`: the DESIGN.md forecast frame; `models`: channel -> model used; `calibrations`:
+    `frame`: the docs/design.md forecast frame; `models`: channel -> model used; `calibrations`:
     channel -> the 80% band's calibration; `event_effects`: one row per event in the horizon
     and channel it touches: name, kind, size, channel, `peak_uplift` (share of the baseline
     day, e.g. 0.45 = +45%; NaN when the channel's model is wave-blind or the kind was never
@@ -96,7 +96,7 @@ class ForecastResult:
 
 def forecast(history: History, events: pd.DataFrame | None, horizon_days: int, *, model: str = "auto",
              start: pd.Timestamp | None = None) -> pd.DataFrame:
-    """Forecast frame (DESIGN.md) for every open interval of the next `horizon_days` days.
+    """Forecast frame (docs/design.md) for every open interval of the next `horizon_days` days.
 
     `model="auto"` picks per channel the model with the lowest backtest WAPE; the 80% band
     is calibrated on backtest residuals of the model used. See `run_forecast` for details.

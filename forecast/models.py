@@ -1,6 +1,6 @@
 """The forecast-model protocol, shared calendar helpers and the two seasonal baselines.
 
-A volume model is fitted on a history frame (DESIGN.md: channel, interval_start, volume,
+A volume model is fitted on a history frame (docs/design.md: channel, interval_start, volume,
 aht_seconds) plus the events calendar, then predicts the expected contacts per interval
 for any index frame (channel, interval_start). Times are tz-aware local timestamps; the
 models work on local wall-clock dates and slots so a DST change never shifts a profile.

@@ -181,8 +181,8 @@ class DailyProfileModel:
                                             autoregressive=1 if self.autoregressive else None)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            # Loose L-BFGS tolerances: log-likelihood converged to ~1e-7 relative, 35% fewer
-            # evaluations; the forecasts do not move.
+            # Loose L-BFGS tolerances: the log-likelihood still converges to about 1e-7
+            # relative with far fewer evaluations, and the forecasts do not move.
             start = self._warm.get((channel, trend))
             result = model.fit(start_params=self._start_params(y) if start is None else start, disp=False,
                                pgtol=1e-4, factr=1e9)

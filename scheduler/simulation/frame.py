@@ -1,7 +1,7 @@
 """Simulate a requirements or coverage frame, channel by channel (for `staffcast simulate`).
 
 Input is either
-- a requirements frame (DESIGN.md): simulated with its `agents` (productive agents); or
+- a requirements frame (docs/design.md): simulated with its `agents` (productive agents); or
 - a coverage frame (`channel`, `interval_start`, `scheduled`, ...) joined with a
   requirements frame for `volume` and `aht_seconds`: simulated with
   ``floor(scheduled * (1 - shrinkage))`` productive agents (a fraction of an agent does

@@ -1,6 +1,6 @@
 """The requirements frame: productive agents and staff per channel and interval.
 
-`requirements(forecast, config)` turns a DESIGN.md forecast frame into the requirements
+`requirements(forecast, config)` turns a docs/design.md forecast frame into the requirements
 frame. Columns (one row per forecast row, in the forecast's order):
 
 - `channel`, `interval_start`: as in the forecast;

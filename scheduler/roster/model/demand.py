@@ -1,4 +1,4 @@
-"""The requirements frame (DESIGN.md) as demand arrays on the roster's interval grid
+"""The requirements frame (docs/design.md) as demand arrays on the roster's interval grid
 (the file itself is read by `staffcast.scheduler.inputs.frames.read_requirements`).
 
 Only the `staff` column (agents on shift needed, shrinkage included) drives the roster;

@@ -84,10 +84,10 @@ class RosterInstance:
         cumulative up to the end of each (agents on shift x intervals, like `staff`), the
         work due and the work arrived.
 
-        Due: the staffing plan's own `staff` (`staffcast.scheduler.staffing.deferred` plans it to answer every
+        Due: the staffing plan's own `staff` (`staffing.deferred` plans it to answer every
         contact within `response_hours`, with the margin integer staffing adds; a roster
-        cut to the bare work loses that margin and misses the deadlines in simulation:
-        email fell to 57% within 4 h, social to 15% within 2 h). The roster may work ahead
+        cut to the bare work loses that margin and misses the deadlines in simulation).
+        The roster may work ahead
         of the plan but only on work that has arrived: from the requirements' `volume` x
         `aht_seconds` (agent-seconds, shrinkage added back as `staff` does) arriving in, or
         before when closed, each open interval; never less than the plan (nor, without

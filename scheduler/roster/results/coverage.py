@@ -1,4 +1,4 @@
-"""The coverage frame of DESIGN.md: required staff, scheduled staff and the projected
+"""The coverage frame of docs/design.md: required staff, scheduled staff and the projected
 service level per channel and interval of a roster.
 
 `scheduled` counts the agents covering the channel in the interval (on shift, not on a

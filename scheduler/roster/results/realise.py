@@ -80,7 +80,7 @@ def realise(inst: RosterInstance, solution: Solution) -> Realised:
 
 
 def roster_frame(inst: RosterInstance, realised: Realised) -> pd.DataFrame:
-    """DESIGN.md roster: agent_id, date, shift_start, shift_end (tz-aware local), breaks
+    """docs/design.md roster: agent_id, date, shift_start, shift_end (tz-aware local), breaks
     ("HH:MM-HH:MM;..."), channels (";"-joined channels covered during the shift)."""
     brk = inst.break_intervals
     rows = []

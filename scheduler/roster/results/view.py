@@ -1,6 +1,6 @@
 """The roster frame read back into shifts with exact instants, for exports and plots.
 
-The roster frame (DESIGN.md) holds one row per worked shift: `agent_id`, `date`,
+The roster frame (docs/design.md) holds one row per worked shift: `agent_id`, `date`,
 `shift_start`, `shift_end` (timezone-aware timestamps, or ISO strings with an offset as
 they come back from roster.csv, or local "HH:MM" clock times on `date`), `breaks`
 (local clock times ``HH:MM-HH:MM;...``) and `channels` (``voice;chat``). A shift or a

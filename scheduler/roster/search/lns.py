@@ -13,8 +13,8 @@ The sub-model holds only the constraints a round can change (`_Restriction`): th
 reached from the freed decisions through variables that are not decisions (penalties,
 counters), stopping at the fixed decisions, whose values are then constants. Everything
 else keeps its incumbent value, which stays feasible because none of its constraints
-changes. Handing CP-SAT the whole model with most of it fixed costs a presolve of the
-whole model every round, which on the 150-agent benchmark took half of each round.
+changes. (Handing CP-SAT the whole model with most of it fixed would cost a presolve of
+the whole model every round.)
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from ortools.sat.python import cp_model
 
 from staffcast.scheduler.roster.search.solver import cpsat_solver
 
-SETUP_SECONDS_PER_CONSTRAINT = 1.3e-5  # reading the model for `_Restriction` (0.55 s at 150 agents, 1.7 s at 400)
+SETUP_SECONDS_PER_CONSTRAINT = 1.3e-5  # wall seconds to read one constraint of the model for `_Restriction`
 
 
 def _variables_of(constraint) -> list[int]:
@@ -43,7 +43,7 @@ def _variables_of(constraint) -> list[int]:
     elif constraint.has_exactly_one():
         refs = list(constraint.exactly_one.literals)
     else:
-        raise ValueError("cpsat_lns handles linear, bool_and, bool_or, at_most_one and exactly_one constraints")
+        raise ValueError("the LNS handles linear, bool_and, bool_or, at_most_one and exactly_one constraints")
     refs += list(constraint.enforcement_literal)
     return [r if r >= 0 else -r - 1 for r in refs]
 
@@ -57,7 +57,7 @@ class _Restriction:
     model with every variable of `model` fixed but those it decides, only those
     constraints and only the objective terms on those variables, and the incumbent as
     hint. (Only index arrays are kept per neighbourhood: a kept model per neighbourhood
-    would hold every variable of the model 35 times over at 150 agents.)"""
+    would hold every variable of the model once per neighbourhood.)"""
 
     def __init__(self, model: cp_model.CpModel, decisions: Sequence[cp_model.IntVar]) -> None:
         self.model = model

@@ -21,8 +21,8 @@ from ortools.linear_solver import pywraplp
 
 from staffcast.scheduler.roster.model.instance import RosterInstance
 
-# HiGHS' interior-point method: a few seconds where its dual simplex takes over a minute
-# on these degenerate covering LPs (150 agents: 7 s against 38 s)
+# HiGHS' interior-point method: much faster than its dual simplex on these degenerate
+# covering LPs
 IPM = "solver=ipm\n"
 
 
@@ -65,7 +65,7 @@ def solve_lp(solver: pywraplp.Solver, *, vertex: bool, deadline: float | None = 
 
 @dataclass(frozen=True)
 class CoverLP:
-    """The coverage part's LP variables, keyed as `roster_cover.CoverVars`: lunches per
+    """The coverage part's LP variables, keyed as `model.cover.CoverVars`: lunches per
     (group, shift, start interval) and channel counts per (group, channel, interval)."""
 
     breaks: dict[tuple[int, int, int], pywraplp.Variable]

@@ -5,8 +5,8 @@
 2. *Class LP* (HiGHS, interior point): per class, how many agents work each shift, with
    every agent keeping one start time all week (`starts[k, minute]`: agents of class k
    starting at that local minute on every day they work) - stable weeks for the planner,
-   the rest rule met by construction and, on the benchmark instances, the same LP value
-   as the per-agent relaxation (150 agents: 9,174.7 against 9,174.0). Its coverage part is
+   the rest rule met by construction and, on the benchmark instances, about the same LP
+   value as the per-agent relaxation. Its coverage part is
    `staffcast.scheduler.roster.search.lp_cover`; labour is the class's cheapest split of its hours.
 3. *Relax-and-fix rounding*, one skill group at a time (fewest skills and largest
    first): each agent gets a start time (the LP's agents per start, by largest
@@ -19,11 +19,10 @@
    up what the rounding lost.
 4. *Lunches and channels* from the coverage LP for the rounded shifts (`cover_for`).
 
-CP-SAT alone cannot do the global step: its LP on the coverage model does not finish its
-root in half a minute for 150 agents, and its search from a greedy start stalls 25-30%
-above the bound. The roster search (`strategy`) completes the rounded shifts into a
-full solution and polishes it by LNS; on the 150-agent benchmark the completed start (after
-the reshuffle) is 7% above the LP bound, soft rules included (9,839 against 9,174).
+CP-SAT alone cannot do the global step: its LP on the coverage model is slow to finish its
+root for a hundred-odd agents, and its search from a greedy start stalls far above the
+bound. The roster search (`strategy`) completes the rounded shifts into a full solution
+and polishes it by LNS.
 """
 
 from __future__ import annotations
@@ -43,7 +42,7 @@ from staffcast.scheduler.roster.search.lp_cover import CoverLP, add_coverage_lp,
 from staffcast.scheduler.roster.search.solver import cpsat_solver
 
 PROFILE_WEIGHT = 3  # per hundredth of an agent the group's on-shift profile misses the LP's, per interval
-CHUNK = 45  # a larger skill group is rounded in parts of at most this many (CP-SAT found no week for 126 in 4 s)
+CHUNK = 45  # a larger skill group is rounded in parts of at most this many (a whole large group may find no week)
 SHORT_WEIGHT = 2  # an interval short of the LP's profile costs this many times more than one above it
 
 
@@ -260,9 +259,8 @@ def lp_start(inst: RosterInstance, seconds: float, seed: int, deadline: float) -
     and the LP is solved again for the groups left with the rounded ones fixed, so the
     more flexible groups make up what rounding the others lost - while the deadline
     leaves room for it (twice the last LP's time and the roundings left); otherwise the
-    last LP's plan serves the remaining groups. (Without it the LNS ends about as low on
-    the benchmark instances, but 2.1 points higher on the capacity-tight demo week: 19.5%
-    against 17.4% above the bound.)"""
+    last LP's plan serves the remaining groups. (It matters most on capacity-tight weeks,
+    where one group's rounding loss is another's to make up; docs/roster.md has figures.)"""
     classes = agent_classes(inst)
     sizes = Counter(inst.agent_group[a] for c in classes for a in c.members)
     order = sorted(sizes, key=lambda g: (len(inst.groups[g]), -sizes[g], g))

@@ -8,7 +8,7 @@ shifts, and labour cost (agents' rates differ). The LNS over whole days cannot s
 moves (a better days-off pattern changes two days of one agent at once); this search
 makes them in small exact sub-models: a chunk of three agents of one group, all their
 shifts of the week free, each shift's count among them fixed, every hard rule of
-`roster_rules.agent_hard_rules` kept and every soft rule and labour cost in the objective.
+`model.rules.agent_hard_rules` kept and every soft rule and labour cost in the objective.
 """
 
 from __future__ import annotations
