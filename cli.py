@@ -53,6 +53,7 @@ def _console():
 
 def _print_history(console, inputs) -> None:
     from rich.table import Table
+
     from staffcast.forecast.summary import history_summary
 
     cfg = inputs.config
@@ -121,7 +122,7 @@ def demo(
     from staffcast.sample import sample_files
 
     with sample_files() as paths:
-        inputs = pipeline.load_inputs(*paths)
+        inputs = pipeline.load_inputs(*paths, command="staffcast demo")
     _plan_and_export(inputs, out, folds=folds, backtest_days=7, time_limit=time_limit, model="auto",
                      staff_to="volume")
 
@@ -152,7 +153,7 @@ def run(
         from staffcast.errors import InputError
 
         raise InputError("", f'--staff-to: expected "volume" or "volume_hi", got "{staff_to}"')
-    inputs = pipeline.load_inputs(history, events, config, agents, fill_zero=fill_zero)
+    inputs = pipeline.load_inputs(history, events, config, agents, fill_zero=fill_zero, command="staffcast run")
     _plan_and_export(inputs, out, folds=folds, backtest_days=backtest_days, time_limit=time_limit,
                      model=model, staff_to=staff_to)
 
@@ -177,15 +178,16 @@ def forecast(
 ) -> None:
     """Forecast contacts (volume per interval, 80% band) and AHT (seconds) per channel."""
     from rich.console import Console
-    from staffcast.forecast.api import check_horizon, check_models, run_forecast
 
     from staffcast.files import write_frame_atomic
+    from staffcast.forecast.api import check_horizon, check_models, run_forecast
 
     check_horizon(horizon_days)
     check_models(model, allow_auto=True)
     from staffcast.pipeline import load_forecast_inputs
 
-    cfg, hist, evs = load_forecast_inputs(history, events, config, fill_zero=fill_zero)
+    cfg, hist, evs = load_forecast_inputs(history, events, config, fill_zero=fill_zero,
+                                          command="staffcast forecast")
     console = Console(stderr=True)
     with console.status("fitting models and calibrating on backtests..."):
         result = run_forecast(hist, evs, horizon_days, model=model)
@@ -209,9 +211,9 @@ def forecast(
 
 def _plot_channels(history_frame, frame, evs, target: Path) -> None:
     import matplotlib.pyplot as plt
-    from staffcast.forecast.plot import plot_forecast_panels
 
     from staffcast.files import atomic_path
+    from staffcast.forecast.plot import plot_forecast_panels
 
     fig = plot_forecast_panels(history_frame, frame, evs)
     with atomic_path(target) as tmp:
@@ -240,17 +242,18 @@ def backtest(
     from rich.console import Console
     from rich.progress import Progress
     from rich.table import Table
+
+    from staffcast.files import write_frame_atomic
     from staffcast.forecast.api import MODELS, check_horizon, check_models
     from staffcast.forecast.api import backtest as run_backtest
     from staffcast.forecast.backtest import choose_models
-
-    from staffcast.files import write_frame_atomic
 
     check_horizon(horizon_days)
     names = check_models(model, allow_auto=True)
     from staffcast.pipeline import load_forecast_inputs
 
-    cfg, hist, evs = load_forecast_inputs(history, events, config, fill_zero=fill_zero)
+    cfg, hist, evs = load_forecast_inputs(history, events, config, fill_zero=fill_zero,
+                                          command="staffcast backtest")
     console = Console()
     with Progress(console=console, transient=True) as bar:
         task = bar.add_task(f"{folds} folds x {len(names)} models", total=folds * len(names))
@@ -313,18 +316,18 @@ def staff(
     from rich import box
     from rich.console import Console
     from rich.table import Table
-    from staffcast.scheduler.inputs.frames import read_forecast
-    from staffcast.scheduler.staffing.requirements import requirements, requirements_summary
 
     from staffcast.config import load_config
     from staffcast.errors import InputError
     from staffcast.files import write_frame_atomic
+    from staffcast.scheduler.inputs.frames import read_forecast
+    from staffcast.scheduler.staffing.requirements import requirements, requirements_summary
 
     if staff_to not in ("volume", "volume_hi"):
         raise InputError("", f"--staff-to: expected volume or volume_hi, got {staff_to!r}")
     if volume_multiplier < 0 or aht_multiplier <= 0:
         raise InputError("", "--volume-multiplier must be >= 0 and --aht-multiplier > 0")
-    cfg = load_config(config)
+    cfg = load_config(config, needs=(), command="staffcast staff")
     shares = _deflection(deflection or [])
     for name in shares:
         if name not in cfg.channel_names:
@@ -372,18 +375,18 @@ def simulate(
     from rich import box
     from rich.console import Console
     from rich.table import Table
-    from staffcast.scheduler.inputs.frames import frame_columns, read_coverage, read_requirements
-    from staffcast.scheduler.simulation.frame import simulate_frame
 
     from staffcast.config import load_config
     from staffcast.errors import InputError
     from staffcast.files import write_frame_atomic
+    from staffcast.scheduler.inputs.frames import frame_columns, read_coverage, read_requirements
+    from staffcast.scheduler.simulation.frame import simulate_frame
 
     if replications < 2:
         raise InputError("", f"--replications: expected at least 2, got {replications}")
     if handle not in ("exponential", "lognormal") or handle_cv <= 0:
         raise InputError("", "--handle: expected exponential or lognormal (with --handle-cv > 0)")
-    cfg = load_config(config)
+    cfg = load_config(config, needs=(), command="staffcast simulate")
     columns = frame_columns(frame)
     if "scheduled" in columns:
         if requirements is None:
@@ -460,16 +463,16 @@ def schedule(
     target, under-covered agent-hours and the shortfall report.
     """
     from rich.console import Console
+
+    from staffcast.config import ROSTER, load_config
+    from staffcast.files import write_frame_atomic
     from staffcast.scheduler.inputs.agents import load_agents
     from staffcast.scheduler.inputs.frames import read_requirements
     from staffcast.scheduler.roster.build import build_roster
     from staffcast.scheduler.roster.results.summary import coverage_summary
 
-    from staffcast.config import load_config
-    from staffcast.files import write_frame_atomic
-
     console = Console(stderr=True)
-    cfg = load_config(config)
+    cfg = load_config(config, needs=ROSTER, command="staffcast schedule")
     team = load_agents(agents, cfg)
     frame = read_requirements(requirements, cfg)
     with console.status("building the roster model ...") as status:

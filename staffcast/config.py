@@ -2,6 +2,8 @@
 
 Everything past `load_config` trusts these objects; no raw dicts travel further.
 The schema is the one in DESIGN.md plus the optional keys documented on each class.
+Each caller asks only for the sections it uses: every stage needs `[planning]` and the
+channels, only rostering needs `[shifts]` (see `load_config`).
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ import datetime as dt
 import math
 import re
 import tomllib
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -72,7 +75,10 @@ class ShiftConfig:
 
 @dataclass(frozen=True)
 class RulesConfig:
-    """Hard rules of the roster."""
+    """Hard rules of the roster: working days per agent and week, hours of rest between
+    two shifts. The defaults (5 days, 11 hours: a five-day week and the EU daily-rest
+    minimum) apply when the config has no `[rules]`; they are at least as strict as most
+    labour rules, so a roster built on them stays legal where the local rule is looser."""
 
     max_days_per_week: int = 5
     min_rest_hours: float = 11.0
@@ -102,11 +108,14 @@ class SolverConfig:
 
 @dataclass(frozen=True)
 class PlanningConfig:
+    """The whole planning config. `shifts` is None when the file has no `[shifts]`:
+    `load_config` allows that only to callers that do not build a roster."""
+
     timezone: str
     interval_minutes: int
     week_start: dt.date
     channels: tuple[ChannelConfig, ...]
-    shifts: ShiftConfig
+    shifts: ShiftConfig | None = None
     rules: RulesConfig = field(default_factory=RulesConfig)
     weights: WeightsConfig = field(default_factory=WeightsConfig)
     solver: SolverConfig = field(default_factory=SolverConfig)
@@ -341,26 +350,73 @@ def _simple(toml, table, section, cls, spec):
     return cls(**values)
 
 
-def load_config(path: str | Path) -> PlanningConfig:
-    """Read and validate `planning.toml`; raise InputError naming file, line and key."""
+# What a missing section must hold, quoted in the error that asks for it.
+_SECTION_KEYS = {
+    "planning": "timezone, interval_minutes, week_start",
+    "shifts": "lengths_hours, start_times, break_minutes",
+}
+ROSTER = ("shifts",)
+"""Sections a roster needs beyond `[planning]` and the channels."""
+
+
+def _missing(path: Path, section: str, command: str | None) -> InputError:
+    label = f"[{section}] section ({_SECTION_KEYS[section]})"
+    return InputError(path, f"{command} needs the {label}" if command else f"missing the {label}")
+
+
+def load_config(path: str | Path, *, needs: Collection[str] = ROSTER,
+                command: str | None = None) -> PlanningConfig:
+    """Read and validate `planning.toml`; raise InputError naming file, line and key.
+
+    `[planning]` and at least one `[[channel]]` are always required. `needs` lists the
+    further sections the caller uses: `ROSTER` (the default, so a config loaded without
+    thought can build a roster) or `()` for forecasting, staffing and simulation, which
+    then get `shifts=None` when the file has none. `[rules]`, `[weights]` and `[solver]`
+    are never required: their defaults are documented on their classes. A section that
+    is present is validated whether or not it is needed. `command` (e.g. "staffcast
+    staff") names the caller in the one-line error about a missing section, which comes
+    before any other work. A UTF-8 byte-order mark (as Windows editors write) is skipped.
+    """
     path = Path(path)
+    unknown = set(needs) - set(ROSTER)
+    if unknown:
+        raise ValueError(f"needs: unknown section(s) {sorted(unknown)}; expected some of {ROSTER}")
     try:
-        text = path.read_text(encoding="utf-8")
+        raw = path.read_bytes()
     except OSError as exc:
         raise InputError(path, f"cannot read the config: {exc.strerror}") from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(path, "not UTF-8 text; save the config as UTF-8",
+                         row=raw[:exc.start].count(b"\n") + 1) from None
     toml = _Toml(path, text)
     try:
         doc: dict[str, Any] = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         m = re.search(r"line (\d+)", str(exc))
         raise InputError(path, f"not valid TOML: {exc}", row=int(m.group(1)) if m else None) from None
-    for key in doc:
+    for key, value in doc.items():
         if key not in {"planning", "channel", "shifts", "rules", "weights", "solver"}:
             raise toml.error(key, None, None, "unknown section; expected planning, channel, "
                              "shifts, rules, weights or solver")
+        if key == "channel":
+            tables = isinstance(value, list) and all(isinstance(v, dict) for v in value)
+        else:
+            tables = isinstance(value, dict)
+        if not tables:
+            header = "[[channel]] tables" if key == "channel" else f"a [{key}] table"
+            raise toml.error(key, None, None, f"expected {header}, got {describe(value)}")
     planning = doc.get("planning")
     if not isinstance(planning, dict):
-        raise InputError(path, "missing the [planning] section")
+        raise _missing(path, "planning", command)
+    raw_channels = doc.get("channel")
+    if not isinstance(raw_channels, list) or not raw_channels:
+        subject = f"{command} needs" if command else "expected"
+        raise InputError(path, f"{subject} at least one [[channel]] table (name, kind, service target)")
+    for section in needs:
+        if section not in doc:
+            raise _missing(path, section, command)
     _check_keys(toml, planning, {"timezone", "interval_minutes", "week_start"}, "planning")
     tz = planning.get("timezone")
     try:
@@ -382,9 +438,6 @@ def load_config(path: str | Path) -> PlanningConfig:
             or week_start.weekday() != 0:
         raise toml.error("planning", None, "week_start",
                          f"expected the date of a Monday (YYYY-MM-DD), got {describe(planning.get('week_start'))}")
-    raw_channels = doc.get("channel")
-    if not isinstance(raw_channels, list) or not raw_channels:
-        raise InputError(path, "expected at least one [[channel]] table")
     channels = tuple(_channel(toml, table, i) for i, table in enumerate(raw_channels))
     names = [c.name for c in channels]
     for i, name in enumerate(names):
@@ -394,9 +447,7 @@ def load_config(path: str | Path) -> PlanningConfig:
         if c.open_from.minute % interval or c.open_until_minutes % interval:
             raise toml.error("channel", i, "open_hours",
                              f"open hours must lie on the {interval}-minute grid")
-    if "shifts" not in doc:
-        raise InputError(path, "missing the [shifts] section")
-    shifts = _shifts(toml, doc["shifts"], interval)
+    shifts = _shifts(toml, doc["shifts"], interval) if "shifts" in doc else None
     rules = _simple(toml, doc.get("rules", {}), "rules", RulesConfig, {
         "max_days_per_week": dict(low=1, high=7, integer=True),
         "min_rest_hours": dict(low=0, high=48),

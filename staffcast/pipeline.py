@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from staffcast.config import PlanningConfig, load_config
+from staffcast.config import ROSTER, PlanningConfig, load_config
 from staffcast.errors import InputError
 from staffcast.forecast.data import History, load_events, load_history
 from staffcast.scheduler.inputs.agents import Agent, load_agents
@@ -57,20 +57,29 @@ class WeekPlan:
     simulation: pd.DataFrame
 
 
-def load_forecast_inputs(history: Path, events: Path | None, config: Path, *,
-                         fill_zero: bool = False) -> tuple[PlanningConfig, History, pd.DataFrame | None]:
-    """Config, history and (when a path is given) events, read and validated."""
-    cfg = load_config(config)
+def load_forecast_inputs(history: Path, events: Path | None, config: Path, *, fill_zero: bool = False,
+                         command: str | None = None) -> tuple[PlanningConfig, History, pd.DataFrame | None]:
+    """Config, history and (when a path is given) events, read and validated. The config
+    needs `[planning]` and the channels only; `command` names the caller in its errors."""
+    cfg = load_config(config, needs=(), command=command)
+    return (cfg, *_history_and_events(cfg, history, events, fill_zero))
+
+
+def _history_and_events(cfg: PlanningConfig, history: Path, events: Path | None,
+                        fill_zero: bool) -> tuple[History, pd.DataFrame | None]:
     hist = load_history(history, cfg.timezone, cfg.interval_minutes, fill_zero=fill_zero,
                         channels=cfg.channel_names)
     evts = load_events(events, cfg.timezone, cfg.channel_names) if events is not None else None
-    return cfg, hist, evts
+    return hist, evts
 
 
-def load_inputs(history: Path, events: Path, config: Path, agents: Path, *,
-                fill_zero: bool = False) -> Inputs:
-    """Read and validate the four input files (InputError on any mistake)."""
-    cfg, hist, evts = load_forecast_inputs(history, events, config, fill_zero=fill_zero)
+def load_inputs(history: Path, events: Path, config: Path, agents: Path, *, fill_zero: bool = False,
+                command: str = "staffcast.pipeline.load_inputs") -> Inputs:
+    """Read and validate the four input files (InputError on any mistake). The config must
+    have everything `plan_week` uses, `[shifts]` included; that is checked before the
+    history is read, and `command` names the caller in the error."""
+    cfg = load_config(config, needs=ROSTER, command=command)
+    hist, evts = _history_and_events(cfg, history, events, fill_zero)
     missing = [c for c in cfg.channel_names if c not in hist.channels]
     if missing:
         raise InputError(history, f"no history for channel(s) {', '.join(missing)} named in "

@@ -1,7 +1,9 @@
 """Suite-wide settings and fixtures.
 
 Hypothesis draws the same examples on every run (reproducible CI). `sample_dir` is the
-bundled sample as installed (package data), never a path in the checkout. The
+bundled sample as installed (package data), never a path in the checkout.
+`planning_path` is the shared planning config (`planning_config.BASE`) written to
+tmp_path/planning.toml; variants come from `planning_config.write_planning`. The
 other fixtures are the small hand-made frames of `outputs_frames` for the export, plot and
 report tests.
 """
@@ -11,15 +13,23 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 from outputs_frames import AGENTS, make_backtest, make_coverage, make_roster, make_simulation, write_config
+from planning_config import write_planning
 from sample_paths import SAMPLE_DIR
+
 from staffcast.scheduler.inputs.agents import load_agents
 
 settings.register_profile("staffcast", derandomize=True, print_blob=True)
 settings.load_profile("staffcast")
 
+
 @pytest.fixture
 def sample_dir() -> Path:
     return SAMPLE_DIR
+
+
+@pytest.fixture
+def planning_path(tmp_path) -> Path:
+    return write_planning(tmp_path)
 
 
 @pytest.fixture

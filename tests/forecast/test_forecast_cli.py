@@ -4,27 +4,18 @@ from __future__ import annotations
 
 import pandas as pd
 from forecast_testdata import TZ, write_case
+from planning_config import channel, planning_toml
 from typer.testing import CliRunner
 
 from staffcast.cli import app
 
-PLANNING = f"""
-[planning]
-timezone = "{TZ}"
-interval_minutes = 30
-week_start = "2025-04-07"
-
-[[channel]]
-name = "voice"
-kind = "queue"
-service_level = 0.8
-answer_seconds = 20
-shrinkage = 0.3
-
-[shifts]
-lengths_hours = [8]
-start_times = "08:00-12:00/60min"
-"""
+# One 24-hour voice channel in the case's timezone; no [shifts] or [rules]: forecasting
+# and backtesting read only [planning] and the channels.
+PLANNING = planning_toml(
+    planning={"timezone": TZ, "week_start": "2025-04-07"},
+    channels=[channel("voice", max_occupancy=None, patience_seconds=None, open_hours=None)],
+    without=("shifts", "rules"),
+)
 
 
 def _files(tmp_path):

@@ -7,44 +7,18 @@ import datetime as dt
 
 import numpy as np
 import pandas as pd
+from planning_config import channel as shared_channel
+from planning_config import write_planning
 
 from staffcast.config import load_config
 
-CONFIG = """
-[planning]
-timezone = "{tz}"
-interval_minutes = 30
-week_start = "{week}"
-
-[[channel]]
-name = "voice"
-kind = "queue"
-service_level = 0.80
-answer_seconds = 20
-max_occupancy = 0.85
-shrinkage = 0.30
-open_hours = "08:00-22:00"
-
-[[channel]]
-name = "chat"
-kind = "queue"
-service_level = 0.80
-answer_seconds = 60
-shrinkage = 0.30
-concurrency = 2
-
-[[channel]]
-name = "email"
-kind = "deferred"
-response_hours = 4
-shrinkage = 0.30
-open_hours = "08:00-22:00"
-
-[shifts]
-lengths_hours = [8, 9]
-start_times = "07:00-16:00/30min"
-break_minutes = 60
-"""
+# BASE with voice on Erlang C (no patience), email open 08:00-22:00 and starts until 16:00.
+CHANNELS = [
+    shared_channel("voice", patience_seconds=None),
+    shared_channel("chat"),
+    shared_channel("email", open_hours="08:00-22:00"),
+]
+SHIFTS_CHANGES = {"start_times": "07:00-16:00/30min"}
 
 AGENTS = """agent_id,name,channels,min_hours_week,max_hours_week,unavailable
 A01,Li Wei,voice;chat,32,45,
@@ -71,9 +45,9 @@ SHIFTS = [
 
 
 def write_config(folder, tz="Asia/Shanghai", week="2026-12-07"):
-    path = folder / "planning.toml"
-    path.write_text(CONFIG.format(tz=tz, week=week), encoding="utf-8")
-    return load_config(path)
+    """Write the outputs tests' planning.toml (timezone and week as given) and load it."""
+    return load_config(write_planning(folder, planning={"timezone": tz, "week_start": week},
+                                      channels=CHANNELS, shifts=SHIFTS_CHANGES))
 
 
 def make_roster(config, shifts=SHIFTS) -> pd.DataFrame:

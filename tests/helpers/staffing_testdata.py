@@ -1,58 +1,24 @@
-"""Shared real inputs for the staffing tests: a planning.toml like the sample's and a
-synthetic forecast frame (imported by the test modules; not a conftest, to keep
+"""Shared real inputs for the staffing tests: a planning.toml like the sample's (derived
+from the shared BASE) and a synthetic forecast frame (imported by the test modules; not a conftest, to keep
 tests/scheduler free for other engineers' fixtures)."""
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from planning_config import channel, planning_toml
 
 from staffcast.config import load_config
 
-PLANNING = """
-[planning]
-timezone = "Asia/Shanghai"
-interval_minutes = 30
-week_start = "2026-12-07"
-
-[[channel]]
-name = "voice"
-kind = "queue"
-service_level = 0.80
-answer_seconds = 20
-max_occupancy = 0.85
-shrinkage = 0.30
-patience_seconds = 180
-open_hours = "08:00-22:00"
-
-[[channel]]
-name = "chat"
-kind = "queue"
-service_level = 0.80
-answer_seconds = 60
-shrinkage = 0.30
-concurrency = 2
-concurrency_slowdown = 0.25
-
-[[channel]]
-name = "email"
-kind = "deferred"
-response_hours = 4
-shrinkage = 0.30
-open_hours = "08:00-22:00"
-
-[[channel]]
-name = "social"
-kind = "deferred"
-response_hours = 2
-shrinkage = 0.30
-open_hours = "08:00-22:00"
-
-[shifts]
-lengths_hours = [8, 9]
-start_times = "07:00-14:00/30min"
-break_minutes = 60
-"""
+# BASE with the sample's four channels: chat slows down at concurrency, email and social
+# open 08:00-22:00.
+PLANNING = planning_toml(channels=[
+    channel("voice"),
+    channel("chat", concurrency_slowdown=0.25),
+    channel("email", open_hours="08:00-22:00"),
+    {"name": "social", "kind": "deferred", "response_hours": 2, "shrinkage": 0.30,
+     "open_hours": "08:00-22:00"},
+])
 
 
 def load_planning(folder):

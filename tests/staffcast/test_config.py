@@ -1,14 +1,18 @@
-"""Planning config: the sample parses; every constraint of DESIGN.md is checked with line numbers."""
+"""Planning config: the sample parses; every constraint of DESIGN.md is checked with line numbers;
+each command asks only for the sections it uses."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 import pytest
-from planning_config import BASE
+from planning_config import BASE, write_planning
+from typer.testing import CliRunner
 
-from staffcast.config import load_config, parse_start_times
+from staffcast.cli import app
+from staffcast.config import ROSTER, RulesConfig, load_config, parse_start_times
 from staffcast.errors import InputError
+from staffcast.pipeline import load_inputs
 
 
 def load(tmp_path, text):
@@ -72,8 +76,12 @@ def test_each_rejection_names_line_and_key(tmp_path, old, new, message):
 def test_syntax_error_and_missing_sections(tmp_path):
     with pytest.raises(InputError, match=r"^planning.toml row 3: not valid TOML"):
         load(tmp_path, "[planning]\ntimezone = 'UTC'\ninterval_minutes = = 3\n")
-    with pytest.raises(InputError, match=r"^planning.toml: missing the \[shifts\] section$"):
+    with pytest.raises(InputError, match=r"^planning.toml: missing the \[shifts\] section "
+                       r"\(lengths_hours, start_times, break_minutes\)$"):
         load(tmp_path, BASE.split("[shifts]")[0])
+    with pytest.raises(InputError) as info:
+        load(tmp_path, "shifts = 3\n" + BASE.split("[shifts]")[0])
+    assert str(info.value) == 'planning.toml, column shifts: expected a [shifts] table, got "3"'
 
 
 def test_start_times_mix_ranges_and_single_times(tmp_path):
@@ -88,3 +96,80 @@ def test_start_times_mix_ranges_and_single_times(tmp_path):
 def test_start_time_ranges():
     assert parse_start_times("07:00-08:00/30min") == (dt.time(7), dt.time(7, 30), dt.time(8))
     assert parse_start_times("08:00-07:00/30min") is None
+
+
+def test_each_caller_asks_only_for_the_sections_it_uses(tmp_path):
+    path = write_planning(tmp_path, without=("shifts", "rules"))
+    config = load_config(path, needs=())
+    assert config.shifts is None and config.rules == RulesConfig(5, 11.0)
+    with pytest.raises(InputError) as info:
+        load_config(path, needs=ROSTER, command="staffcast schedule")
+    assert str(info.value) == ("planning.toml: staffcast schedule needs the [shifts] section "
+                               "(lengths_hours, start_times, break_minutes)")
+    # a section that is present is checked even when the caller does not need it
+    path = write_planning(tmp_path, shifts={"break_minutes": 45})
+    with pytest.raises(InputError, match=r"shifts.break_minutes: expected a multiple of interval_minutes"):
+        load_config(path, needs=())
+    path = write_planning(tmp_path, without=("planning",))
+    with pytest.raises(InputError) as info:
+        load_config(path, needs=(), command="staffcast staff")
+    assert str(info.value) == ("planning.toml: staffcast staff needs the [planning] section "
+                               "(timezone, interval_minutes, week_start)")
+    path = write_planning(tmp_path, channels=[])
+    with pytest.raises(InputError) as info:
+        load_config(path, needs=(), command="staffcast forecast")
+    assert str(info.value) == ("planning.toml: staffcast forecast needs at least one [[channel]] table "
+                               "(name, kind, service target)")
+
+
+def test_a_byte_order_mark_is_skipped(tmp_path):
+    path = tmp_path / "planning.toml"
+    path.write_bytes(b"\xef\xbb\xbf" + BASE.encode())
+    assert load_config(path).channel_names == ("voice", "chat", "email")
+    path.write_bytes(b"\xef\xbb\xbf" + BASE.replace("max_days_per_week = 5", "max_days_per_week = 8").encode())
+    with pytest.raises(InputError, match=r"^planning.toml row 35, column rules.max_days_per_week: "):
+        load_config(path)
+    path.write_bytes(b"[planning]\ntimezone = \"\xff\"\n")
+    with pytest.raises(InputError, match=r"^planning.toml row 2: not UTF-8 text; save the config as UTF-8$"):
+        load_config(path)
+
+
+ROSTER_COMMANDS = {"schedule", "run"}
+
+
+@pytest.mark.parametrize("command", ["forecast", "backtest", "staff", "simulate", "schedule", "run"])
+def test_commands_name_the_section_they_miss(tmp_path, command):
+    """Without [shifts] only the roster commands stop at the config (before reading any
+    other file); the others go on to the data file, here missing. Without [planning]
+    every command stops, naming itself."""
+    for name in ("agents.csv", "events.csv"):
+        (tmp_path / name).write_text("x\n")
+    data = str(tmp_path / "missing.csv")
+    args = {
+        "forecast": [data, "--out", str(tmp_path / "f.csv")],
+        "backtest": [data, "--out", str(tmp_path / "m.csv")],
+        "staff": [data, "--out", str(tmp_path / "r.csv")],
+        "simulate": [data],
+        "schedule": [data, "--agents", str(tmp_path / "agents.csv"), "--out", str(tmp_path / "out")],
+        "run": [data, "--events", str(tmp_path / "events.csv"), "--agents", str(tmp_path / "agents.csv"),
+                "--out", str(tmp_path / "out")],
+    }[command]
+    for without, section in ((("shifts",), "shifts"), (("planning",), "planning")):
+        config = write_planning(tmp_path, without=without)
+        result = CliRunner().invoke(app, [command, *args, "--config", str(config)])
+        assert result.exit_code == 2, result.output
+        lines = result.stderr.strip().splitlines()
+        assert len(lines) == 1 and lines[0].startswith("error: "), result.stderr
+        if section == "planning" or command in ROSTER_COMMANDS:
+            assert lines[0].startswith(f"error: planning.toml: staffcast {command} needs the [{section}] section (")
+        else:
+            assert lines[0].startswith("error: missing.csv") and "[shifts]" not in lines[0]
+    assert not (tmp_path / "out").exists()
+
+
+def test_pipeline_load_inputs_needs_shifts_before_reading_history(tmp_path, sample_dir):
+    config = write_planning(tmp_path, without=("shifts",))
+    with pytest.raises(InputError) as info:
+        load_inputs(tmp_path / "missing.csv", sample_dir / "events.csv", config, sample_dir / "agents.csv")
+    assert str(info.value) == ("planning.toml: staffcast.pipeline.load_inputs needs the [shifts] section "
+                               "(lengths_hours, start_times, break_minutes)")

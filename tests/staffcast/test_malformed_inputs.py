@@ -9,12 +9,12 @@ from pathlib import Path
 import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from planning_config import BASE
-from staffcast.forecast.data import load_events, load_history
-from staffcast.scheduler.inputs.agents import load_agents
+from planning_config import BASE, write_planning
 
 from staffcast.config import load_config
 from staffcast.errors import InputError
+from staffcast.forecast.data import load_events, load_history
+from staffcast.scheduler.inputs.agents import load_agents
 
 CELLS = st.one_of(
     st.sampled_from(["", "-3", "0", "1e9", "nan", "inf", "voice", "chat", "*", "true", "maybe",
@@ -97,9 +97,7 @@ def test_config_fuzz(edits):
 @given(cells=st.lists(CELLS, min_size=7, max_size=7))
 def test_agents_fuzz(cells):
     with tempfile.TemporaryDirectory() as tmp:
-        config_path = Path(tmp) / "planning.toml"
-        config_path.write_text(BASE)
-        config = load_config(config_path)
+        config = load_config(write_planning(Path(tmp)))
         path = Path(tmp) / "agents.csv"
         pd.DataFrame([cells], columns=["agent_id", "name", "channels", "min_hours_week", "max_hours_week",
                                        "unavailable", "cost_per_hour"]).to_csv(path, index=False)

@@ -5,21 +5,18 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from planning_config import BASE
-from staffcast.scheduler.inputs.agents import load_agents
 
 from staffcast.config import load_config
 from staffcast.errors import InputError
+from staffcast.scheduler.inputs.agents import load_agents
 
 HEADER = "agent_id,name,channels,min_hours_week,max_hours_week,unavailable,cost_per_hour\n"
 ROWS = "A001,Li Wei,voice;chat,32,45,2026-12-08;Sat,35\nA002,Ana Souza,Email,16,24,,28.5\n"
 
 
 @pytest.fixture
-def config(tmp_path):
-    path = tmp_path / "planning.toml"
-    path.write_text(BASE)
-    return load_config(path)
+def config(planning_path):
+    return load_config(planning_path)
 
 
 def test_agents_parse(tmp_path, config):

@@ -5,46 +5,25 @@ from __future__ import annotations
 import re
 
 import pandas as pd
+from planning_config import channel, planning_toml
 from roster_cases import config, demand
-from staffcast.scheduler.inputs.agents import load_agents
-from staffcast.scheduler.roster.results.checker import check_roster
-from staffcast.scheduler.roster.results.summary import coverage_summary
 from typer.testing import CliRunner
 
 from staffcast.cli import app
 from staffcast.config import load_config
+from staffcast.scheduler.inputs.agents import load_agents
+from staffcast.scheduler.roster.results.checker import check_roster
+from staffcast.scheduler.roster.results.summary import coverage_summary
 
-PLANNING = """
-[planning]
-timezone = "Asia/Shanghai"
-interval_minutes = 30
-week_start = "2026-12-07"
-
-[[channel]]
-name = "voice"
-kind = "queue"
-service_level = 0.8
-answer_seconds = 20
-shrinkage = 0.3
-open_hours = "07:00-23:00"
-
-[[channel]]
-name = "email"
-kind = "deferred"
-response_hours = 4
-shrinkage = 0.3
-open_hours = "08:00-22:00"
-
-[shifts]
-lengths_hours = [8]
-start_times = "07:00-15:00/240min"
-break_minutes = 60
-
-[solver]
-time_limit_seconds = 5
-workers = 1
-seed = 1
-"""
+# BASE with Erlang C voice open 07:00-23:00, email open 08:00-22:00, three 8-hour starts
+# and a short, single-threaded, seeded solver.
+CHANGES = dict(
+    channels=[channel("voice", max_occupancy=None, patience_seconds=None, open_hours="07:00-23:00"),
+              channel("email", open_hours="08:00-22:00")],
+    shifts={"lengths_hours": [8], "start_times": "07:00-15:00/240min"},
+    solver={"time_limit_seconds": 5, "workers": 1, "seed": 1},
+)
+PLANNING = planning_toml(**CHANGES)
 
 AGENTS = """agent_id,name,channels,min_hours_week,max_hours_week,unavailable,cost_per_hour
 A1,Ann,voice;email,0,40,,30
@@ -52,8 +31,8 @@ A2,Bo,voice,0,40,Sun,30
 """
 
 
-def write_inputs(tmp_path, requirements):
-    (tmp_path / "planning.toml").write_text(PLANNING)
+def write_inputs(tmp_path, requirements, planning=PLANNING):
+    (tmp_path / "planning.toml").write_text(planning)
     (tmp_path / "agents.csv").write_text(AGENTS)
     requirements.to_csv(tmp_path / "requirements.csv", index=False)
     return ["--agents", str(tmp_path / "agents.csv"), "--config", str(tmp_path / "planning.toml"),
@@ -97,6 +76,19 @@ def test_schedule_bad_requirements_is_a_one_line_error(tmp_path):
     result = CliRunner().invoke(app, ["schedule", str(tmp_path / "requirements.csv"), *options])
     assert result.exit_code == 2
     assert result.output.strip().splitlines()[-1].startswith("error: requirements.csv row 4, column channel")
+
+
+
+def test_schedule_without_shifts_is_a_one_line_error_before_any_work(tmp_path):
+    req = demand(("voice", 0, "07:00", "09:00", 1))
+    req["agents"] = req["staff"]
+    options = write_inputs(tmp_path, req, planning=planning_toml(**CHANGES, without=("shifts",)))
+    result = CliRunner().invoke(app, ["schedule", str(tmp_path / "requirements.csv"), *options])
+    assert result.exit_code == 2, result.output
+    assert result.stderr.strip().splitlines() == [
+        "error: planning.toml: staffcast schedule needs the [shifts] section "
+        "(lengths_hours, start_times, break_minutes)"]
+    assert not (tmp_path / "out").exists()
 
 
 def test_coverage_summary_counts_open_intervals_and_short_hours():

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import math
+import tomllib
+
 import pandas as pd
 import pytest
+from planning_config import write_planning
 from sample_paths import SAMPLE_DIR
 from staffing_testdata import make_forecast
 from typer.testing import CliRunner
@@ -94,3 +98,50 @@ def test_simulate_requirements_and_coverage(files):
                                      "--replications", "3"])
     assert result.exit_code == 0, result.output
     assert "simulated" in result.stdout
+
+
+def _textbook_service_level(calls: float, aht: float, agents: int, answer: float, minutes: int = 30) -> float:
+    """Erlang C service level from the textbook recursion (Erlang B, then C), written out
+    here so the check does not lean on the code under test."""
+    load = calls * aht / (minutes * 60)
+    blocking = 1.0
+    for k in range(1, agents + 1):
+        blocking = load * blocking / (k + load * blocking)
+    waits = agents * blocking / (agents - load * (1 - blocking))
+    return 1 - waits * math.exp(-(agents - load) * answer / aht)
+
+
+def _fewest_agents(calls: float, aht: float, target: float, answer: float) -> int:
+    n = math.floor(calls * aht / 1800) + 1
+    while _textbook_service_level(calls, aht, n, answer) < target:
+        n += 1
+    return n
+
+
+def test_staff_needs_only_planning_and_a_channel_and_matches_erlang_c(tmp_path):
+    """The worked example of the Erlang C literature (100 calls in 30 minutes, AHT 180 s,
+    80% in 20 s: 10 Erlangs, 14 agents, 88.8%) and neighbouring loads, from a config with
+    [planning] and one [[channel]] only."""
+    config = write_planning(tmp_path, channels=[{"name": "voice", "service_level": 0.8, "answer_seconds": 20}],
+                            without=("shifts", "rules"))
+    assert set(tomllib.loads(config.read_text())) == {"planning", "channel"}
+    cases = [(100, 180), (50, 180), (200, 180), (360, 240), (30, 300), (1000, 120)]
+    starts = pd.date_range("2026-12-07 08:00", periods=len(cases), freq="30min", tz="Asia/Shanghai")
+    forecast = pd.DataFrame({"channel": "voice", "interval_start": starts,
+                             "volume": [float(c) for c, _ in cases], "aht_seconds": [float(a) for _, a in cases]})
+    path = tmp_path / "forecast.csv"
+    write_frame_atomic(forecast, path)
+    out = tmp_path / "req.csv"
+    result = runner.invoke(cli.app, ["staff", str(path), "-c", str(config), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    req = pd.read_csv(out)
+    assert _fewest_agents(100, 180, 0.8, 20) == 14  # the published figure
+    assert req["agents"].iloc[0] == 14 and req["service_level"].iloc[0] == pytest.approx(0.8884, abs=5e-4)
+    assert list(req["agents"]) == [_fewest_agents(c, a, 0.8, 20) for c, a in cases]
+    assert (req["staff"] == req["agents"]).all()  # no shrinkage in the minimal config
+    for row, (calls, aht) in zip(req.itertuples(), cases, strict=True):
+        assert row.service_level == pytest.approx(_textbook_service_level(calls, aht, row.agents, 20), rel=1e-9)
+    # the requirements simulate with the same minimal config
+    result = runner.invoke(cli.app, ["simulate", str(out), "-c", str(config), "--replications", "2"])
+    assert result.exit_code == 0, result.output
+
