@@ -1,4 +1,5 @@
-# Two commands on a fresh clone: `make demo` and `make test`.
+# Two commands on a fresh clone: `make demo` and `make test` (ruff, then the whole suite,
+# the wheel built and installed into a fresh virtualenv included).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -19,7 +20,9 @@ install: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/staffcast demo --out demo-out
 
+# Lint first: a lint error fails the run before the (slower) tests start.
 test: $(STAMP)
+	$(BIN)/ruff check .
 	command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium) || true
 	$(BIN)/python -m pytest -q
 
