@@ -222,8 +222,8 @@ def write_outputs(plan: WeekPlan, out_dir: Path, *, progress: Progress | None = 
         figures[f"Coverage: {channel}"] = plot_coverage(plan.roster.coverage, channel)
     for channel in cfg.channel_names:
         target = cfg.channel(channel).service_level if cfg.channel(channel).kind == "queue" else 1.0
-        figures[f"Simulated service level: {channel}"] = plot_service_heatmap(plan.simulation, channel,
-                                                                             target=target)
+        figures[f"Simulated service level: {channel}"] = plot_service_heatmap(
+            plan.simulation, channel, target=target, coverage=plan.roster.coverage)
     figures["Roster"] = plot_roster_gantt(plan.roster.roster, plan.roster.assignments)
     report("exports", 2, 3, "plots")
     roster = plan.roster

@@ -119,12 +119,14 @@ def plot_coverage(coverage: pd.DataFrame, channel: str | None = None, *,
 
 
 def plot_service_heatmap(frame: pd.DataFrame, channel: str, *, target: float | None = None,
-                         timezone: str | None = None) -> Figure:
+                         timezone: str | None = None, coverage: pd.DataFrame | None = None) -> Figure:
     """Service level (%) per day (rows) and interval of the day (columns) for one channel.
 
     Reads `sim_service_level` from a simulation frame, else `service_level` from a coverage
     frame. Cells without a value (channel closed) are hatched grey; with `target` (share,
-    e.g. 0.8) cells below target carry an ``x`` marker, so misses show in greyscale too."""
+    e.g. 0.8) cells below target carry an ``x`` marker, so misses show in greyscale too.
+    Cells where staff is required and nobody is scheduled (from `coverage`, or from
+    `frame` when it is a coverage frame) are framed in red: the worst kind of shortfall."""
     column = "sim_service_level" if "sim_service_level" in frame.columns else "service_level"
     if column not in frame.columns:
         raise ValueError("expected a sim_service_level or service_level column")
@@ -163,6 +165,21 @@ def plot_service_heatmap(frame: pd.DataFrame, channel: str, *, target: float | N
                   handles=[Patch(facecolor="0.85", hatch="//", edgecolor="0.6", label="closed / no data"),
                            Line2D([], [], marker="x", color="black", linestyle="none", markersize=6,
                                   label=f"below target ({target:.0%})")])
+    staffing = coverage if coverage is not None else frame
+    if {"required", "scheduled"} <= set(staffing.columns):
+        empty = staffing[(staffing["channel"] == channel) & (staffing["required"] > 0) & (staffing["scheduled"] == 0)]
+        stamps = as_local_times(empty["interval_start"], timezone)
+        rows = [days.index(d) for d in stamps.dt.date if d in days]
+        cols = [(stamp.hour * 60 + stamp.minute) / 60 for stamp, d in zip(stamps, stamps.dt.date, strict=True)
+                if d in days]
+        _rects(ax, [(x, x + step / 60, y, 1.0) for x, y in zip(cols, rows, strict=True)], facecolor="none",
+               edgecolor="red", linewidth=2.0)
+        if rows:
+            if ax.get_legend() is not None:
+                ax.add_artist(ax.get_legend())  # keep the target legend beside this one
+            ax.legend(loc="upper right", bbox_to_anchor=(1, -0.12), fontsize=9, frameon=False,
+                      handles=[Patch(facecolor="none", edgecolor="red", linewidth=2.0,
+                                     label=f"nobody scheduled ({len(rows)} intervals)")])
     ax.set_yticks(edges_y[:-1] + 0.5, [f"{d:%a %d %b}" for d in days])
     ax.invert_yaxis()
     has_data = ~np.ma.getmaskarray(values).all(axis=0)

@@ -6,6 +6,7 @@ gaps to CP-SAT's bound and to the LP lower bound (`search.lower_bound`).
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -16,9 +17,12 @@ from staffcast.config import PlanningConfig
 from staffcast.scheduler.inputs.agents import Agent
 from staffcast.scheduler.roster.model.instance import SCALE, RosterInstance, build_instance
 from staffcast.scheduler.roster.model.model import build_model
+from staffcast.scheduler.roster.model.previous import previous_week
+from staffcast.scheduler.roster.model.shifts import local_timestamp
 from staffcast.scheduler.roster.results.coverage import coverage_frame
 from staffcast.scheduler.roster.results.realise import assignments_frame, realise, roster_frame
 from staffcast.scheduler.roster.results.shortfall import shortfall_report
+from staffcast.scheduler.roster.results.view import roster_shifts
 from staffcast.scheduler.roster.search.lower_bound import lp_lower_bound
 from staffcast.scheduler.roster.search.strategy import ProgressCallback, SearchOutcome, solve_roster
 
@@ -38,7 +42,8 @@ class RosterResult:
     (staffing cost - lower_bound) / staffing cost.
     Times in seconds. Frames: `roster` and `coverage` of docs/design.md; `assignments` (extra:
     agent_id, interval_start, channel) says which channel each working agent covers per
-    interval. `shortfall`: planner lines.
+    interval. `shortfall`: planner lines. `week_boundary`: how the week's first hours are
+    covered, in words (last week's shifts carried in, or lead-in shifts of this roster).
     """
 
     status: str
@@ -55,22 +60,32 @@ class RosterResult:
     assignments: pd.DataFrame
     coverage: pd.DataFrame
     shortfall: tuple[str, ...]
+    week_boundary: str
 
 
 def build_roster(requirements: pd.DataFrame, agents: tuple[Agent, ...], config: PlanningConfig, *,
+                 previous_roster: pd.DataFrame | None = None,
                  previous_shift_ends: Mapping[str, pd.Timestamp] | None = None,
                  time_limit_seconds: float | None = None, workers: int | None = None,
                  seed: int | None = None, on_solution: ProgressCallback | None = None,
                  lower_bound: bool = True) -> RosterResult:
     """Roster `agents` for the config's week against the requirements frame's `staff`.
 
-    `previous_shift_ends` maps agent_id to the end (tz-aware) of their last shift of the
-    previous week, for the rest rule across the week boundary. `time_limit_seconds`,
-    `workers` and `seed` override `[solver]`. `on_solution(objective, bound, seconds)` is
+    The week boundary: `previous_roster` (last week's roster frame, as `run` or
+    `schedule` wrote it, checked by `inputs.frames.read_previous_roster`) carries its
+    shifts that run into this week in as fixed coverage, and its ends bind the rest rule
+    and days off in blocks; without it, shifts may start on the day before the week
+    (lead-in) to cover its first hours. `previous_shift_ends` maps agent_id to the end
+    (tz-aware) of a last shift of the previous week, for the rest rule alone.
+    `time_limit_seconds`, `workers` and `seed` override `[solver]`. `on_solution(objective, bound, seconds)` is
     called on each improving roster. Raises InputError when the hard rules leave no roster.
     """
     started = time.perf_counter()
-    inst = build_instance(requirements, agents, config, previous_shift_ends)
+    previous = None
+    if previous_roster is not None:
+        origin = local_timestamp(config, config.week_start, 0)
+        previous = previous_week(roster_shifts(previous_roster, config.timezone), config.week_start, origin)
+    inst = build_instance(requirements, agents, config, previous_shift_ends, previous)
     roster_model = build_model(inst)
     outcome = solve_roster(roster_model, limit=float(time_limit_seconds or config.solver.time_limit_seconds),
                            workers=int(workers or config.solver.workers),
@@ -99,4 +114,18 @@ def _result(inst: RosterInstance, outcome: SearchOutcome, soft_penalty: int, sol
         soft_penalty=soft, staffing_gap=None if lower is None else _relative_gap(objective - soft, lower),
         roster=roster_frame(inst, realised), assignments=assignments, coverage=coverage,
         shortfall=tuple(shortfall_report(inst, coverage, realised)),
+        week_boundary=_week_boundary(inst, realised),
     )
+
+
+def _week_boundary(inst: RosterInstance, realised) -> str:
+    """How the roster covers the week's first hours, for the planner."""
+    if not inst.lead_in:
+        return (f"last week's roster carried in: {len(inst.carried)} agents on shifts that run into "
+                f"{inst.config.week_start:%a %d %b} count as coverage, its ends bind the rest rule")
+    before = inst.config.week_start - dt.timedelta(days=1)
+    taken = sum(1 for _a, s in realised.shifts if inst.shifts[s].day < 0)
+    if not any(shift.day < 0 for shift in inst.shifts):
+        return "no previous roster given; no shift of the day before reaches into the week"
+    return (f"no previous roster given: {taken} shifts start on {before:%a %d %b} (lead-in) to cover the week's "
+            f"first hours; they count toward this week's hours and rules")

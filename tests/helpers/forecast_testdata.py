@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+
 from staffcast.forecast.data import History, load_events, load_history
 
 TZ = "Europe/Berlin"  # has DST: the models must work on local wall-clock slots

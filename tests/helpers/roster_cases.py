@@ -5,9 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pandas as pd
-from staffcast.scheduler.inputs.agents import Agent
-from staffcast.scheduler.roster.build import build_roster
-from staffcast.scheduler.roster.results.checker import check_roster
 
 from staffcast.config import (
     ChannelConfig,
@@ -17,6 +14,9 @@ from staffcast.config import (
     SolverConfig,
     WeightsConfig,
 )
+from staffcast.scheduler.inputs.agents import Agent
+from staffcast.scheduler.roster.build import build_roster
+from staffcast.scheduler.roster.results.checker import check_roster
 
 TZ = "Asia/Shanghai"
 MONDAY = dt.date(2026, 12, 7)
@@ -63,7 +63,8 @@ def solve(requirements, agents, cfg, **kwargs):
     result = build_roster(requirements, tuple(agents), cfg, **kwargs)
     problems = check_roster(result.roster, tuple(agents), cfg, assignments=result.assignments,
                             requirements=requirements, coverage=result.coverage,
-                            previous_shift_ends=kwargs.get("previous_shift_ends"))
+                            previous_shift_ends=kwargs.get("previous_shift_ends"),
+                            previous_roster=kwargs.get("previous_roster"))
     assert problems == [], problems
     return result
 

@@ -8,14 +8,14 @@ import shutil
 import pandas as pd
 import pytest
 from sample_paths import SAMPLE_DIR
-from staffcast.scheduler.inputs.agents import load_agents
-from staffcast.scheduler.inputs.frames import read_requirements
-from staffcast.scheduler.roster.results.checker import check_roster
 from typer.testing import CliRunner
 
 from staffcast import cli
 from staffcast.config import load_config
 from staffcast.errors import InputError
+from staffcast.scheduler.inputs.agents import load_agents
+from staffcast.scheduler.inputs.frames import read_requirements
+from staffcast.scheduler.roster.results.checker import check_roster
 
 runner = CliRunner()
 

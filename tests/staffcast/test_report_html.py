@@ -10,9 +10,9 @@ import numpy as np
 import pytest
 from matplotlib.figure import Figure
 from PIL import Image
-from staffcast.scheduler.outputs.plots import plot_coverage, plot_roster_gantt, plot_service_heatmap
 
 from staffcast.report import CHROMIUM_FLAGS, find_chromium, format_value, render_report, screenshot_report, write_report
+from staffcast.scheduler.outputs.plots import plot_coverage, plot_roster_gantt, plot_service_heatmap
 
 
 def chromium() -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+
 from staffcast.scheduler.roster.results.summary import coverage_summary, interval_targets, target_share
 
 

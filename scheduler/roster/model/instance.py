@@ -20,6 +20,7 @@ from staffcast.config import PlanningConfig
 from staffcast.errors import InputError
 from staffcast.scheduler.inputs.agents import Agent
 from staffcast.scheduler.roster.model.demand import Demand, demand_arrays
+from staffcast.scheduler.roster.model.previous import PreviousWeek
 from staffcast.scheduler.roster.model.shifts import (
     Horizon,
     Shift,
@@ -44,6 +45,10 @@ class RosterInstance:
     while open; deferred channels at any time since their work waits). `allowed[a]`:
     shift indices agent a may work (availability, last week's rest). `rest_conflicts[s]`:
     per later day, the shifts that start less than `min_rest_hours` after shift s ends.
+    The week boundary: `carried` holds, per agent index, the grid intervals in which a
+    shift of last week's roster still has them on duty (not on a break) - fixed coverage;
+    `worked_before` the agents who worked the day before the week (for days off in
+    blocks); without last week's roster the shifts may include lead-in shifts (day -1).
     """
 
     config: PlanningConfig
@@ -57,6 +62,8 @@ class RosterInstance:
     agent_group: tuple[int, ...]
     allowed: tuple[tuple[int, ...], ...]
     rest_conflicts: tuple[dict[int, tuple[int, ...]], ...]
+    carried: tuple[tuple[int, tuple[int, ...]], ...] = ()
+    worked_before: frozenset[int] | None = None
 
     @property
     def channels(self) -> tuple[str, ...]:
@@ -116,6 +123,17 @@ class RosterInstance:
         return int(round(self.config.weights.over_coverage * SCALE))
 
     @property
+    def days(self) -> tuple[int, ...]:
+        """The days shifts start on: the week's 0..6, and -1 where lead-in shifts exist."""
+        return tuple(sorted({shift.day for shift in self.shifts} | set(range(7))))
+
+    @property
+    def lead_in(self) -> bool:
+        """Whether the week's first hours are covered by lead-in shifts of this roster
+        (no previous roster), rather than by last week's shifts carried in."""
+        return self.worked_before is None
+
+    @property
     def break_intervals(self) -> int:
         """Length of the lunch break in grid intervals."""
         return break_intervals(self.config)
@@ -135,6 +153,9 @@ class RosterInstance:
         for (g, _s, p), count in breaks.items():
             for t in range(p, min(p + brk, n_t)):
                 working[g][t].append(-count)
+        for a, intervals in self.carried:
+            for t in intervals:
+                working[self.agent_group[a]][t].append(1)
         return working
 
     def shift_cost(self, a: int, s: int) -> int:
@@ -149,7 +170,7 @@ def _allowed_shifts(config, horizon, shifts, agent: Agent, previous_end) -> tupl
     for s, shift in enumerate(shifts):
         if not all(agent.available_on(d) for d in shift_dates(config, shift, horizon)):
             continue
-        if previous_end is not None and horizon.stamp(shift.start) < previous_end + rest:
+        if previous_end is not None and horizon.stamp(shift.first) < previous_end + rest:
             continue
         allowed.append(s)
     return tuple(allowed)
@@ -195,10 +216,16 @@ def _reachable(low: float, high: float, lengths: list[float], days: int) -> bool
 
 
 def build_instance(requirements: pd.DataFrame, agents: tuple[Agent, ...], config: PlanningConfig,
-                   previous_shift_ends: Mapping[str, pd.Timestamp] | None = None) -> RosterInstance:
-    """Lay out the roster problem; raise InputError on contradictions in the inputs."""
+                   previous_shift_ends: Mapping[str, pd.Timestamp] | None = None,
+                   previous_week: PreviousWeek | None = None) -> RosterInstance:
+    """Lay out the roster problem; raise InputError on contradictions in the inputs.
+
+    `previous_week` (last week's roster): its shifts that run into this week are fixed
+    coverage and its ends bind the rest rule; without it, lead-in shifts (starting the
+    day before the week) may cover the week's first hours. `previous_shift_ends` adds
+    ends for the rest rule alone (agent_id -> tz-aware end)."""
     horizon = build_horizon(config)
-    shifts = enumerate_shifts(config, horizon)
+    shifts = enumerate_shifts(config, horizon, lead_in=previous_week is None)
     demand = demand_arrays(requirements, config, horizon)
     minutes = local_minutes(horizon.stamps())
     open_ = np.array([[ch.is_open_at(int(m)) for m in minutes] for ch in config.channels], dtype=bool)
@@ -211,7 +238,16 @@ def build_instance(requirements: pd.DataFrame, agents: tuple[Agent, ...], config
     groups.sort(key=lambda g: (len(g), sorted(g)))
     agent_group = tuple(groups.index(a.channels) for a in agents)
     previous = dict(previous_shift_ends or {})
+    if previous_week is not None:
+        for agent_id, end in previous_week.last_end.items():
+            previous[agent_id] = max(end, previous.get(agent_id, end))
     allowed = tuple(_allowed_shifts(config, horizon, shifts, a, previous.get(a.agent_id)) for a in agents)
     check_contracts(config, agents, allowed, shifts)
+    carried, worked_before = (), None
+    if previous_week is not None:
+        carried = tuple((a, intervals) for a, agent in enumerate(agents)
+                        if (intervals := previous_week.intervals_on_duty(agent.agent_id, horizon)))
+        worked_before = frozenset(a for a, agent in enumerate(agents)
+                                  if agent.agent_id in previous_week.worked_last_day)
     return RosterInstance(config, horizon, shifts, tuple(agents), demand, open_, assignable,
-                          tuple(groups), agent_group, allowed, _rest_conflicts(config, shifts))
+                          tuple(groups), agent_group, allowed, _rest_conflicts(config, shifts), carried, worked_before)

@@ -19,8 +19,9 @@ Terms = list[tuple[cp_model.LinearExprT, int]]
 
 
 def at_most_one_shift_a_day(model: cp_model.CpModel, inst, shift_vars: dict[int, cp_model.IntVar]) -> None:
-    """An agent works at most one shift starting on each day of the week."""
-    for d in range(7):
+    """An agent works at most one shift starting on each day of the week (and on the day
+    before it, for lead-in shifts)."""
+    for d in inst.days:
         model.AddAtMostOne(var for s, var in shift_vars.items() if inst.shifts[s].day == d)
 
 
@@ -185,13 +186,22 @@ def is_late(start_minute: int, length_minutes: int) -> bool:
     return start_minute + length_minutes > LATE_END_MINUTE
 
 
+def worked_days(inst, a: int, shift_vars: dict[int, cp_model.IntVar]) -> list[cp_model.LinearExprT]:
+    """Agent a's worked flag per day of `inst.days`, led by a constant for the day before the
+    week when last week's roster says whether they worked it (for days off in blocks)."""
+    works = [sum(var for s, var in shift_vars.items() if inst.shifts[s].day == d) for d in inst.days]
+    if inst.worked_before is not None:
+        works.insert(0, int(a in inst.worked_before))
+    return works
+
+
 def agent_soft_terms(model: cp_model.CpModel, inst, a: int, shift_vars: dict[int, cp_model.IntVar]
                      ) -> tuple[Terms, cp_model.LinearExprT | None, cp_model.LinearExprT | None]:
     """Agent a's days-off and start-stability terms over their shift variables, and their
     late and weekend shift counts for `shared_fairness_terms` (None when none of the agent's
     allowed shifts is late, or at a weekend). `inst`: a RosterInstance."""
     shifts, weights = inst.shifts, inst.config.weights
-    works = [sum(var for s, var in shift_vars.items() if shifts[s].day == d) for d in range(7)]
+    works = worked_days(inst, a, shift_vars)
     who = inst.agents[a].agent_id
     terms = days_off_terms(model, works, int(round(weights.consecutive_days_off * SCALE)), who)
     terms += start_stability_terms(model, shift_vars, [sh.start_minute for sh in shifts],

@@ -52,9 +52,11 @@ class Horizon:
 
 @dataclass(frozen=True)
 class Shift:
-    """One shift candidate: planning day (0 = Monday), local start (minutes after
-    midnight), paid length (minutes, break included), first and one-past-last interval
-    index, and the interval indices where the lunch break may start."""
+    """One shift candidate: planning day (0 = Monday; -1 = the Sunday before the week, for
+    a lead-in shift), local start (minutes after midnight), paid length (minutes, break
+    included), first and one-past-last interval index on the grid, the interval indices
+    where the lunch break may start, and `lead`: intervals of a lead-in shift before the
+    grid's origin (it starts `lead` intervals before `start` = 0, in last week's time)."""
 
     day: int
     start_minute: int
@@ -62,6 +64,12 @@ class Shift:
     start: int
     end: int
     break_starts: tuple[int, ...]
+    lead: int = 0
+
+    @property
+    def first(self) -> int:
+        """Grid index where the shift really starts (negative for a lead-in shift)."""
+        return self.start - self.lead
 
     @property
     def hours(self) -> float:
@@ -71,7 +79,8 @@ class Shift:
     def label(self) -> str:
         """Readable name for solver variables, e.g. `Mon_0700_9h`."""
         hours = f"{self.hours:g}".replace(".", "h")
-        return f"{WEEKDAYS[self.day]}_{self.start_minute // 60:02d}{self.start_minute % 60:02d}_{hours}h"
+        day = "SunBefore" if self.day < 0 else WEEKDAYS[self.day]
+        return f"{day}_{self.start_minute // 60:02d}{self.start_minute % 60:02d}_{hours}h"
 
 
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -106,33 +115,44 @@ def build_horizon(config: PlanningConfig) -> Horizon:
     return Horizon(origin, config.interval_minutes, week, week + spill)
 
 
-def enumerate_shifts(config: PlanningConfig, horizon: Horizon) -> tuple[Shift, ...]:
-    """Every (day, start time, length) shift of the week with its lunch-break starts."""
+def enumerate_shifts(config: PlanningConfig, horizon: Horizon, *, lead_in: bool = False) -> tuple[Shift, ...]:
+    """Every (day, start time, length) shift of the week with its lunch-break starts.
+
+    With `lead_in`, also the shifts that start on the Sunday before the week and run past
+    its Monday 00:00 (e.g. a 23:00 night shift): they cover the week's first hours when no
+    previous roster does, and belong to this week's roster, hours and rules. The part
+    before Monday 00:00 is last week's to cover: such a shift starts on the grid at 0,
+    `lead` intervals after it really starts, and takes its lunch inside the week."""
     check_supported(config)
     step = config.interval_minutes
     brk = break_intervals(config)
+    days = ([-1] if lead_in else []) + list(range(7))
     shifts = []
-    for day_index, day in enumerate(config.week_dates):
+    for day_index in days:
+        day = config.week_start + dt.timedelta(days=day_index)
         for start_time in config.shifts.start_times:
             minute = start_time.hour * 60 + start_time.minute
             stamp = local_timestamp(config, day, minute)
-            start = int(round(horizon.index_of(stamp)))
+            begin = int(round(horizon.index_of(stamp)))
             for hours in config.shifts.lengths_hours:
                 length = int(round(hours * 60))
-                end = start + length // step
+                end = begin + length // step
+                if end <= 0:
+                    continue  # a shift of the Sunday before that ends by Monday 00:00
+                start = max(begin, 0)
                 if brk:
-                    first = start + math.ceil(config.shifts.break_not_first_hours * 60 / step)
+                    first = begin + math.ceil(config.shifts.break_not_first_hours * 60 / step)
                     last = end - math.ceil(config.shifts.break_not_last_hours * 60 / step) - brk
-                    break_starts = tuple(range(first, last + 1))
+                    break_starts = tuple(range(max(first, start), last + 1))
                 else:
                     break_starts = ()
-                shifts.append(Shift(day_index, minute, length, start, end, break_starts))
+                shifts.append(Shift(day_index, minute, length, start, end, break_starts, lead=start - begin))
     return tuple(shifts)
 
 
 def shift_dates(config: PlanningConfig, shift: Shift, horizon: Horizon) -> tuple[dt.date, ...]:
     """Local dates a shift touches (its own day, and the next one when it crosses midnight)."""
-    first = config.week_dates[shift.day]
+    first = config.week_start + dt.timedelta(days=shift.day)
     last_stamp = horizon.stamp(shift.end - 1)
     days = (last_stamp.date() - first).days
     return tuple(first + dt.timedelta(days=i) for i in range(days + 1))

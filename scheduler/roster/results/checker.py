@@ -6,8 +6,11 @@ planner would (timestamps, "HH:MM-HH:MM" breaks) and checks skills, availability
 shapes (start grid, lengths), at most one shift a day, max days per week, min rest
 (also from last week's ends), contract hours, the lunch break (length and window),
 that agents cover only their channels, one channel at a time, only while on shift and
-not on break, and queue channels only while open or required. Returns violations as
-sentences; an empty list means the roster is valid.
+not on break, and queue channels only while open or required. At the week boundary: a
+shift dated the day before the week (lead-in) is allowed when it runs into the week, and
+counts toward this week's days and hours; last week's roster, when given, has its ends
+bind the rest rule and its shifts that run into the week may be covered by its agents.
+Returns violations as sentences; an empty list means the roster is valid.
 """
 
 from __future__ import annotations
@@ -48,14 +51,19 @@ def _lunches(text: str, start: pd.Timestamp, end: pd.Timestamp, tz) -> list[tupl
 def check_roster(roster: pd.DataFrame, agents: tuple[Agent, ...], config: PlanningConfig, *,
                  assignments: pd.DataFrame | None = None, requirements: pd.DataFrame | None = None,
                  coverage: pd.DataFrame | None = None,
-                 previous_shift_ends: Mapping[str, pd.Timestamp] | None = None) -> list[str]:
-    """Every hard-rule violation of `roster` (and of `assignments`, `coverage` if given)."""
+                 previous_shift_ends: Mapping[str, pd.Timestamp] | None = None,
+                 previous_roster: pd.DataFrame | None = None) -> list[str]:
+    """Every hard-rule violation of `roster` (and of `assignments`, `coverage` if given).
+
+    `previous_roster`: last week's roster frame (agent_id, shift_start, shift_end, breaks)."""
     problems: list[str] = []
     by_id = {a.agent_id: a for a in agents}
     tz = config.tz
     starts = {t.hour * 60 + t.minute for t in config.shifts.start_times}
     lengths = {round(h * 60) for h in config.shifts.lengths_hours}
     week = set(config.week_dates)
+    day_before = config.week_start - dt.timedelta(days=1)
+    week_begins = pd.Timestamp(dt.datetime.combine(config.week_start, dt.time())).tz_localize(tz)
     spans: dict[str, list[tuple[pd.Timestamp, pd.Timestamp, list]]] = {}
     for row in roster.itertuples(index=False):
         who = f"{row.agent_id} {row.date}"
@@ -65,7 +73,8 @@ def check_roster(roster: pd.DataFrame, agents: tuple[Agent, ...], config: Planni
             continue
         start, end = pd.Timestamp(row.shift_start).tz_convert(tz), pd.Timestamp(row.shift_end).tz_convert(tz)
         day = pd.Timestamp(row.date).date()
-        if start.date() != day or day not in week:
+        lead_in = day == day_before and end > week_begins
+        if start.date() != day or not (day in week or lead_in):
             problems.append(f"{who}: shift starts {start} outside its date or the planning week")
         if start.hour * 60 + start.minute not in starts:
             problems.append(f"{who}: start {start:%H:%M} is not an allowed start time")
@@ -94,6 +103,12 @@ def check_roster(roster: pd.DataFrame, agents: tuple[Agent, ...], config: Planni
         spans.setdefault(row.agent_id, []).append((start, end, lunches))
     rest = pd.Timedelta(hours=config.rules.min_rest_hours)
     previous = dict(previous_shift_ends or {})
+    carried: dict[str, list[tuple[pd.Timestamp, pd.Timestamp, list]]] = {}
+    for row in (previous_roster.itertuples(index=False) if previous_roster is not None else ()):
+        start, end = pd.Timestamp(row.shift_start).tz_convert(tz), pd.Timestamp(row.shift_end).tz_convert(tz)
+        previous[row.agent_id] = max(end, pd.Timestamp(previous.get(row.agent_id, end)))
+        if end > week_begins:
+            carried.setdefault(row.agent_id, []).append((start, end, _lunches(row.breaks, start, end, tz) or []))
     for agent in agents:
         mine = sorted(spans.get(agent.agent_id, []), key=lambda x: x[0])
         dates = [s.date() for s, _, _ in mine]
@@ -114,7 +129,8 @@ def check_roster(roster: pd.DataFrame, agents: tuple[Agent, ...], config: Planni
                 problems.append(f"{agent.agent_id}: only {(begin - ends[k + offset - 1]) / pd.Timedelta(hours=1):g} h "
                                 f"rest before the shift at {begin}")
     if assignments is not None:
-        problems += _check_assignments(assignments, spans, by_id, config, requirements)
+        on_duty = {agent_id: spans.get(agent_id, []) + carried.get(agent_id, []) for agent_id in by_id}
+        problems += _check_assignments(assignments, on_duty, by_id, config, requirements)
         if coverage is not None:
             problems += _check_coverage(assignments, coverage, config)
     return problems

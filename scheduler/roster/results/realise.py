@@ -14,6 +14,7 @@ the roster worse).
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -53,6 +54,9 @@ def realise(inst: RosterInstance, solution: Solution) -> Realised:
         for t in range(shift.start, min(shift.end, inst.horizon.n_intervals)):
             if lunch is None or not lunch <= t < lunch + brk:
                 working[inst.agent_group[a], t].append(a)
+    for a, intervals in inst.carried:  # on duty under last week's roster
+        for t in intervals:
+            working[inst.agent_group[a], t].append(a)
     channel: dict[tuple[int, int], int] = {}
     for (g, t), agents in sorted(working.items(), key=lambda item: (item[0][1], item[0][0])):
         left = {c: solution.cover[g, c, t] for c in inst.group_channels(g) if (g, c, t) in solution.cover}
@@ -92,8 +96,8 @@ def roster_frame(inst: RosterInstance, realised: Realised) -> pd.DataFrame:
         covered = {realised.channel[a, t] for t in range(shift.start, shift.end) if (a, t) in realised.channel}
         rows.append({
             "agent_id": inst.agents[a].agent_id,
-            "date": inst.config.week_dates[shift.day],
-            "shift_start": inst.horizon.stamp(shift.start),
+            "date": inst.config.week_start + dt.timedelta(days=shift.day),
+            "shift_start": inst.horizon.stamp(shift.first),
             "shift_end": inst.horizon.stamp(shift.end),
             "breaks": breaks,
             "channels": ";".join(inst.channels[c] for c in sorted(covered)),

@@ -65,12 +65,17 @@ def _reason(inst: RosterInstance, realised: Realised, c: int, t: int, required: 
 
 
 def shortfall_report(inst: RosterInstance, coverage: pd.DataFrame, realised: Realised) -> list[str]:
-    """One line per run of consecutive short intervals of a channel within a local day."""
+    """One line per run of consecutive short intervals of a channel within a local day.
+
+    Runs holding intervals where staff is required and nobody is scheduled at all come
+    first and name those hours ("nobody scheduled 00:00-07:00"): customers then get no
+    answer, the worst kind of shortfall."""
     lines = []
-    step_hours = inst.config.interval_minutes / 60.0
+    step = inst.horizon.step
     for c, name in enumerate(inst.channels):
         rows = coverage[coverage["channel"] == name].sort_values("interval_start")
         short = (rows["required"] - rows["scheduled"]).clip(lower=0).to_numpy()
+        unstaffed = (short > 0) & (rows["scheduled"].to_numpy() == 0)
         stamps = pd.DatetimeIndex(rows["interval_start"])
         i = 0
         while i < len(rows):
@@ -79,15 +84,28 @@ def shortfall_report(inst: RosterInstance, coverage: pd.DataFrame, realised: Rea
                 continue
             j = i
             while (j + 1 < len(rows) and short[j + 1] > 0 and stamps[j + 1].date() == stamps[i].date()
-                   and stamps[j + 1] - stamps[j] == inst.horizon.step):
+                   and stamps[j + 1] - stamps[j] == step):
                 j += 1
             worst = i + int(np.argmax(short[i:j + 1]))
             t = int(round(inst.horizon.index_of(stamps[worst])))
-            end = stamps[j] + inst.horizon.step
             depth = int(short[worst])
-            agent_hours = float(short[i:j + 1].sum()) * step_hours
+            agent_hours = float(short[i:j + 1].sum()) * inst.config.interval_minutes / 60.0
             reason = _reason(inst, realised, c, t, int(rows["required"].iloc[worst]))
-            lines.append(f"{name} {stamps[i]:%a %H:%M}-{end:%H:%M}: short {depth} agent{'s' if depth > 1 else ''}"
-                         f" ({agent_hours:g} agent-hours); {reason}")
+            nobody = _stretches(stamps[i:j + 1][unstaffed[i:j + 1]], step)
+            lines.append((not nobody, f"{name} {stamps[i]:%a %H:%M}-{stamps[j] + step:%H:%M}: short {depth} "
+                          f"agent{'s' if depth > 1 else ''} ({agent_hours:g} agent-hours); {reason}"
+                          + (f"; nobody scheduled {nobody}" if nobody else "")))
             i = j + 1
-    return lines
+    return [line for _, line in sorted(lines, key=lambda item: item[0])]
+
+
+def _stretches(stamps: pd.DatetimeIndex, step: pd.Timedelta) -> str:
+    """Consecutive interval starts as "HH:MM-HH:MM, HH:MM-HH:MM" (empty when none)."""
+    parts, k = [], 0
+    while k < len(stamps):
+        m = k
+        while m + 1 < len(stamps) and stamps[m + 1] - stamps[m] == step:
+            m += 1
+        parts.append(f"{stamps[k]:%H:%M}-{stamps[m] + step:%H:%M}")
+        k = m + 1
+    return ", ".join(parts)

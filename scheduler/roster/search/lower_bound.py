@@ -34,7 +34,7 @@ def lp_lower_bound(inst: RosterInstance) -> float:
         for s, var in mine.items():
             objective.SetCoefficient(var, inst.shift_cost(a, s))
             counts[inst.agent_group[a], s].append(var)
-        for d in range(7):
+        for d in inst.days:
             day = [var for s, var in mine.items() if shifts[s].day == d]
             if len(day) > 1:
                 solver.Add(sum(day) <= 1)

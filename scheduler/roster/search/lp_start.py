@@ -100,7 +100,7 @@ def class_lp(inst: RosterInstance, classes: list[AgentClass], fixed: Counter | N
         for minute, options in _by_start(inst, cls).items():
             here = agents[k, minute] = solver.NumVar(0.0, m, "")
             mine = {s: solver.NumVar(0.0, m, "") for s in options}
-            for d in range(7):  # one shift a day each, max days, contract minutes (summed)
+            for d in inst.days:  # one shift a day each, max days, contract minutes (summed)
                 day = [var for s, var in mine.items() if shifts[s].day == d]
                 if day:
                     solver.Add(sum(day) <= here)
@@ -224,7 +224,7 @@ def _round_part(inst: RosterInstance, members: list[int], start_of: dict[int, in
             week = contract_week(inst, a, options)
             for s, var in mine.items():
                 model.AddHint(var, s in week)
-        works = [sum(var for s, var in mine.items() if shifts[s].day == d) for d in range(7)]
+        works = rules.worked_days(inst, a, mine)
         terms += rules.days_off_terms(model, works, int(round(inst.config.weights.consecutive_days_off * SCALE)),
                                       inst.agents[a].agent_id)
         terms += rules.labour_cost_terms(mine, {s: inst.shift_cost(a, s) for s in mine})

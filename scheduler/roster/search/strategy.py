@@ -198,18 +198,19 @@ def _day_neighbourhoods(rm: RosterModel) -> tuple[list, list[list[int]]]:
     day_of_interval = np.minimum(np.arange(inst.horizon.n_intervals) * 7 // inst.horizon.week_intervals, 6)
     every_group, onwards = -1, -2  # tags of lunches and channels, and of work done
     decisions, day, tag = [], [], []
+    shift_day = [max(shift.day, 0) for shift in inst.shifts]  # a lead-in shift is freed with Monday
     for a, mine in enumerate(rm.works):
         for s, var in mine.items():
             decisions.append(var)
-            day.append(inst.shifts[s].day)
+            day.append(shift_day[s])
             tag.append(inst.agent_group[a])
     for (g, s), var in rm.on_shift.items():
         decisions.append(var)
-        day.append(inst.shifts[s].day)
+        day.append(shift_day[s])
         tag.append(g)
     for (_g, s, _p), var in rm.cover.breaks.items():
         decisions.append(var)
-        day.append(inst.shifts[s].day)
+        day.append(shift_day[s])
         tag.append(every_group)
     for (_g, _c, t), var in rm.cover.cover.items():
         decisions.append(var)

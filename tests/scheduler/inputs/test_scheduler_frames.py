@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from staffcast.scheduler.inputs.frames import read_coverage, read_forecast, read_requirements
-from staffcast.scheduler.staffing.requirements import requirements
 from staffing_testdata import load_planning, make_forecast
 
 from staffcast.errors import InputError
 from staffcast.files import write_frame_atomic
+from staffcast.scheduler.inputs.frames import read_coverage, read_forecast, read_requirements
+from staffcast.scheduler.staffing.requirements import requirements
 
 
 @pytest.fixture

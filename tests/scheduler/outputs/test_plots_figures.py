@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 
 import matplotlib.dates as mdates
+import matplotlib.legend
 import numpy as np
 import pandas as pd
 import pytest
@@ -100,6 +101,23 @@ def test_heatmap_from_coverage_is_projected(coverage):
     assert np.ma.getmaskarray(ax.collections[0].get_array()).sum() == 0  # chat is open 24/7
     with pytest.raises(ValueError, match="channel 'fax'"):
         plot_service_heatmap(coverage, "fax")
+
+
+def test_heatmap_frames_the_intervals_nobody_is_scheduled_for(simulation, coverage):
+    cov = coverage.copy()
+    voice = cov.index[(cov["channel"] == "voice") & (cov["required"] > 0)][:3]
+    cov.loc[voice, "scheduled"] = 0
+    unstaffed = cov[(cov["channel"] == "voice") & (cov["required"] > 0) & (cov["scheduled"] == 0)]
+    fig = plot_service_heatmap(simulation, "voice", target=0.8, coverage=cov)
+    ax = data_axes(fig)[0]
+    framed = [c for c in ax.collections if c.get_edgecolor().size and tuple(c.get_edgecolor()[0][:3]) == (1, 0, 0)]
+    assert len(framed) == 1 and len(framed[0].get_paths()) == len(unstaffed) >= 3
+    corners = sorted((round(p.vertices[:, 0].min() * 60), round(p.vertices[:, 1].min())) for p in framed[0].get_paths())
+    days = sorted(simulation[simulation["channel"] == "voice"]["interval_start"].dt.date.unique())
+    expect = sorted((t.hour * 60 + t.minute, days.index(t.date())) for t in unstaffed["interval_start"])
+    assert corners == expect
+    texts = [t.get_text() for legend in ax.findobj(matplotlib.legend.Legend) for t in legend.get_texts()]
+    assert f"nobody scheduled ({len(unstaffed)} intervals)" in texts and "below target (80%)" in texts
 
 
 def bars(ax):

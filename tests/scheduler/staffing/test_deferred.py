@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
 from staffcast.scheduler.staffing.deferred import performance, plan, taut_string
 
 OPEN = (8 * 60, 22 * 60)

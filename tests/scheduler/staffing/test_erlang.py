@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
 from staffcast.scheduler.staffing.erlang import (
     asa_seconds,
     erlang_b,

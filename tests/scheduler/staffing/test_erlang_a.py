@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import special
+
 from staffcast.scheduler.staffing.erlang import asa_seconds, erlang_c, service_level
 from staffcast.scheduler.staffing.erlang_a import erlang_a, required_agents_a
 

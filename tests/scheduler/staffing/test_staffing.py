@@ -7,6 +7,8 @@ import dataclasses
 import numpy as np
 import pandas as pd
 import pytest
+from staffing_testdata import load_planning, make_forecast
+
 from staffcast.scheduler.staffing.erlang import required_agents
 from staffcast.scheduler.staffing.erlang_a import erlang_a
 from staffcast.scheduler.staffing.requirements import (
@@ -16,7 +18,6 @@ from staffcast.scheduler.staffing.requirements import (
     requirements,
     requirements_summary,
 )
-from staffing_testdata import load_planning, make_forecast
 
 
 @pytest.fixture

@@ -48,7 +48,8 @@ def test_skills_bind_and_shortfall_names_the_missing_skill():
     result = solve(req, [agent("A", ("voice",))], cfg)
     assert result.assignments["channel"].eq("voice").all()
     assert result.shortfall == ("email Mon 09:00-12:00: short 1 agent (3 agent-hours); only 0 email-skilled agents "
-                                "are available then (skills, days off, rest from last week)",)
+                                "are available then (skills, days off, rest from last week); "
+                                "nobody scheduled 09:00-12:00",)
 
 
 def test_multi_skill_agent_covers_the_channel_in_need():
