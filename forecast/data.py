@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from staffcast.errors import InputError, describe
+from staffcast.frame_io import read_frame
 
 EVENT_KINDS = ("holiday", "onboarding", "migration", "release", "outage", "campaign", "other")
 OPEN_SHARE = 0.5  # a weekly slot is open when rows exist in at least this share of weeks
@@ -85,23 +86,7 @@ def _off_grid(stamps: pd.DatetimeIndex, interval_minutes: int) -> np.ndarray:
     return np.asarray(seconds % (interval_minutes * 60)) + np.asarray(stamps.microsecond != 0)
 
 
-# ---------------------------------------------------------------- reading
-
-
-def _read_table(path: Path) -> tuple[pd.DataFrame, int]:
-    """Raw table and the row number of its first record (2 for CSV: header is row 1)."""
-    if not path.exists():
-        raise InputError(path, "file not found")
-    suffixes = "".join(path.suffixes).lower()
-    try:
-        if suffixes.endswith(".parquet") or suffixes.endswith(".pq"):
-            frame = pd.read_parquet(path)
-            return frame.reset_index(drop=True), 1
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False, skipinitialspace=True)
-    except (ValueError, OSError, pd.errors.ParserError, UnicodeDecodeError) as exc:
-        raise InputError(path, f"cannot read as CSV or Parquet: {str(exc).splitlines()[0]}") from None
-    frame.columns = [str(c).strip() for c in frame.columns]
-    return frame, 2
+# ---------------------------------------------------------------- validating
 
 
 def _numbers(path, frame, column, first_row, *, allow_empty=False, positive=False):
@@ -278,7 +263,7 @@ def load_history(path: str | Path, timezone: str, interval_minutes: int, *,
     """
     path = Path(path)
     tz = ZoneInfo(timezone)
-    frame, first_row = _read_table(path)
+    frame, first_row = read_frame(path)
     known = list(channels) if channels is not None else None
     if "arrived_at" in frame.columns:
         out = _contact_level(path, frame, first_row, tz, interval_minutes, known)
@@ -331,7 +316,7 @@ def load_events(path: str | Path, timezone: str, channels: Iterable[str] | None 
     (float, NaN when not given)."""
     path = Path(path)
     tz = ZoneInfo(timezone)
-    frame, first_row = _read_table(path)
+    frame, first_row = read_frame(path)
     for column in ("name", "kind", "start", "end", "channels"):
         if column not in frame.columns:
             raise InputError(path, f"missing column {column!r}; expected name, kind, start, end, "

@@ -39,13 +39,15 @@ def write_text_atomic(target: str | os.PathLike[str], text: str) -> None:
 
 
 def write_frame_atomic(frame, target: str | os.PathLike[str]) -> None:
-    """Write a pandas frame as CSV or Parquet (by suffix) atomically.
+    """Write a pandas frame (without its index) atomically: Parquet when the name ends in
+    `.parquet` or `.pq`, else CSV.
 
-    Timestamps are written in ISO 8601 with their UTC offset.
+    CSV is written as pandas' `to_csv(index=False)` writes it: timestamps in ISO 8601 with
+    their UTC offset (`2026-12-07 08:00:00+08:00`), missing values as empty cells
+    (`staffcast.frame_io`).
     """
+    from staffcast import frame_io
+
     target = Path(target)
     with atomic_path(target) as tmp:
-        if target.suffix.lower() == ".parquet":
-            frame.to_parquet(tmp, index=False)
-        else:
-            frame.to_csv(tmp, index=False)
+        frame_io.write_frame(frame, tmp, parquet=frame_io.is_parquet(target))

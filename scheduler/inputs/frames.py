@@ -14,24 +14,12 @@ import pandas as pd
 
 from staffcast.config import PlanningConfig
 from staffcast.errors import InputError, describe
-
-
-def _read(path: Path) -> tuple[pd.DataFrame, int]:
-    if not path.exists():
-        raise InputError(path, "file not found")
-    try:
-        if path.suffix.lower() in (".parquet", ".pq"):
-            return pd.read_parquet(path).reset_index(drop=True), 1
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False, skipinitialspace=True)
-    except (ValueError, OSError, pd.errors.ParserError, UnicodeDecodeError) as exc:
-        raise InputError(path, f"cannot read as CSV or Parquet: {str(exc).splitlines()[0]}") from None
-    frame.columns = [str(c).strip() for c in frame.columns]
-    return frame, 2
+from staffcast.frame_io import is_parquet, offset_timestamps, plain_numbers, read_frame
 
 
 def frame_columns(path) -> tuple[str, ...]:
     """Column names of a frame file (to tell a requirements file from a coverage file)."""
-    frame, _ = _read(Path(path))
+    frame, _ = read_frame(path)
     return tuple(frame.columns)
 
 
@@ -46,6 +34,8 @@ def _numbers(path, frame, column, first_row, *, blank_ok=False, integer=False) -
     if pd.api.types.is_numeric_dtype(raw):
         values = pd.to_numeric(raw, errors="coerce").astype(float)
         blank = values.isna()
+    elif (parsed := plain_numbers(raw)) is not None:
+        values, blank = parsed
     else:
         text = raw.astype(str).str.strip()
         blank = text == ""
@@ -66,6 +56,8 @@ def _stamps(path, frame, first_row, config: PlanningConfig) -> pd.Series:
         stamps = pd.Series(raw)
         stamps = stamps.dt.tz_convert(tz) if stamps.dt.tz is not None else stamps.dt.tz_localize(
             tz, ambiguous="NaT", nonexistent="NaT")
+    elif (utc := offset_timestamps(raw)) is not None:
+        stamps = utc.dt.tz_convert(tz)
     else:
         text = raw.astype(str).str.strip()
         aware = text.str.contains(r"(?:Z|[+-]\d{2}:?\d{2})$")
@@ -92,7 +84,7 @@ def _stamps(path, frame, first_row, config: PlanningConfig) -> pd.Series:
 def _frame(path, config: PlanningConfig, required: tuple[str, ...], numeric: tuple[str, ...],
            integer: tuple[str, ...] = (), blank_ok: tuple[str, ...] = ()) -> pd.DataFrame:
     path = Path(path)
-    frame, first_row = _read(path)
+    frame, first_row = read_frame(path)
     missing = [c for c in required if c not in frame.columns]
     if missing:
         raise InputError(path, f"missing column(s) {', '.join(missing)}; expected {', '.join(required)}", row=1)
@@ -124,7 +116,7 @@ def read_forecast(path, config: PlanningConfig, staff_to: str = "volume") -> pd.
     if need.any():
         i = int(np.flatnonzero(need.to_numpy())[0])
         raise InputError(path, f"expected a handle time > 0 where {staff_to} > 0",
-                         row=i + (1 if Path(path).suffix.lower() in (".parquet", ".pq") else 2),
+                         row=i + (1 if is_parquet(path) else 2),
                          column="aht_seconds")
     return out
 
