@@ -12,11 +12,24 @@ Rows, all measured in this run on the same intervals:
    (n meets every target, n - 1 does not).
 3. The simulation check: one week of voice, 15-minute intervals, 20 replications (< 30 s).
 4. Deferred FIFO planning for a year of email (taut string + whole agents).
+
+Then a second table (`python benchmarks/staffing.py process` prints only this one): the
+`staffcast staff` command as a whole process (the venv's console script, median of 5 runs)
+on a forecast file of 140,160 intervals (4 queue channels x 365 days x 96 intervals of 15
+minutes, Erlang C targets as in row 1), CSV in and out and Parquet in and out, against
+pyworkforce's compute alone (`ErlangC.required_positions` per interval with contacts,
+median of 3 runs) on the same intervals; the ratios and whether the issue's goals (20x
+with CSV, 40x with Parquet) are met. The in-process parts (read, compute, write) and the
+process floor (interpreter and the command's imports) show where the time goes.
 """
 
 from __future__ import annotations
 
+import os
+import statistics
+import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -173,7 +186,129 @@ def deferred_year(rows: list[tuple]) -> None:
                  f"{res.agents.max()}, max backlog {res.backlog.max():,.0f}"))
 
 
+STAFF_GOALS = {"csv": 20.0, "parquet": 40.0}  # issue #13 item 5: whole process vs pyworkforce's compute
+
+
+def forecast_year(seed: int = 4) -> pd.DataFrame:
+    """A forecast frame like `staffcast forecast` writes: 140,160 intervals (4 channels x 365
+    days x 96), fractional volumes with daily, weekly and yearly shape, an 80% band, and a
+    handle time that drifts over the day (NaN where the channel is closed)."""
+    rng = np.random.default_rng(seed)
+    starts = pd.date_range("2026-01-05", periods=365 * 96, freq=f"{MINUTES}min", tz="Asia/Shanghai")
+    steps = np.arange(starts.size)
+    hour = (steps % 96) / 4
+    weekday = (steps // 96) % 7
+    season = 1 + 0.2 * np.sin(2 * np.pi * steps / steps.size)
+    parts = []
+    for name, peak, aht, _, _, _, _, (open_h, close_h) in CHANNELS:
+        shape = np.clip(np.sin((hour - 7) / 15 * np.pi), 0.05, None) * np.where(weekday >= 5, 0.6, 1.0)
+        volume = peak * shape * season * ((hour >= open_h) & (hour < close_h)) * rng.gamma(50, 1 / 50, steps.size)
+        handle = aht * (1 + 0.1 * np.sin(2 * np.pi * hour / 24)) * rng.gamma(100, 1 / 100, steps.size)
+        parts.append(pd.DataFrame({"channel": name, "interval_start": starts, "volume": volume,
+                                   "volume_lo": volume * 0.8, "volume_hi": volume * 1.2 + np.sqrt(volume),
+                                   "aht_seconds": np.where(volume > 0, handle, np.nan), "model": "profile"}))
+    return pd.concat(parts, ignore_index=True)
+
+
+def planning_toml() -> str:
+    """[planning] and one Erlang C queue channel per CHANNELS entry (no patience, one
+    contact at a time), the same targets pyworkforce is given."""
+    text = '[planning]\ntimezone = "Asia/Shanghai"\ninterval_minutes = 15\nweek_start = "2026-01-05"\n'
+    for name, _, _, sl, answer, occ, _, _ in CHANNELS:
+        text += (f'\n[[channel]]\nname = "{name}"\nkind = "queue"\nservice_level = {sl}\n'
+                 f"answer_seconds = {answer}\nmax_occupancy = {occ}\nshrinkage = 0.30\n")
+    return text
+
+
+def median_seconds(fn, runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def staff_process_year() -> None:
+    """`staffcast staff` as a whole process on a year of intervals against pyworkforce."""
+    from staffcast.config import load_config
+    from staffcast.files import write_frame_atomic
+    from staffcast.scheduler.inputs.frames import read_forecast
+    from staffcast.scheduler.staffing.requirements import requirements
+
+    script = Path(sys.executable).with_name("staffcast")
+    frame = forecast_year()
+    rows: list[tuple] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        (folder / "planning.toml").write_text(planning_toml(), encoding="utf-8")
+        cfg = load_config(folder / "planning.toml", needs=())
+        files = {}
+        for kind in ("csv", "parquet"):
+            files[kind] = folder / f"forecast.{kind}"
+            write_frame_atomic(frame, files[kind])
+
+        def staff(kind: str) -> None:
+            subprocess.run([str(script), "staff", str(files[kind]), "--config", str(folder / "planning.toml"),
+                            "--out", str(folder / f"requirements.{kind}")], check=True,
+                           stdout=subprocess.DEVNULL, env={**os.environ, "COLUMNS": "120"})
+
+        process = {kind: median_seconds(lambda kind=kind: staff(kind), runs=5) for kind in files}
+        floor = median_seconds(lambda: subprocess.run(
+            [sys.executable, "-c", "import staffcast.cli, rich.table, staffcast.scheduler.inputs.frames, "
+             "staffcast.scheduler.staffing.requirements"], check=True), runs=5)
+        read = {kind: median_seconds(lambda kind=kind: read_forecast(files[kind], cfg), runs=5) for kind in files}
+        forecast = read_forecast(files["csv"], cfg)
+        compute = median_seconds(lambda: requirements(forecast, cfg), runs=5)
+        req = requirements(forecast, cfg)
+        write = {kind: median_seconds(lambda kind=kind: write_frame_atomic(req, folder / f"w.{kind}"), runs=5)
+                 for kind in files}
+        sizes = {kind: files[kind].stat().st_size / 1e6 for kind in files}
+
+    n = len(frame)
+    busy = frame[frame["volume"] > 0]
+    sl = {c[0]: c[3] for c in CHANNELS}
+    answer = {c[0]: c[4] for c in CHANNELS}
+    occ = {c[0]: c[5] for c in CHANNELS}
+    work = list(zip(busy["channel"], busy["volume"], busy["aht_seconds"], strict=True))
+    try:
+        from pyworkforce.queuing import ErlangC
+    except ImportError as exc:
+        peer = np.nan
+        peer_note = f"pyworkforce not importable ({exc}); install the bench extra"
+    else:
+        def theirs() -> None:
+            for channel, volume, aht in work:
+                ErlangC(transactions=volume, aht=aht / 60, asa=answer[channel] / 60, interval=MINUTES
+                        ).required_positions(service_level=sl[channel], max_occupancy=occ[channel])
+
+        peer = median_seconds(theirs, runs=3)
+        peer_note = f"ErlangC.required_positions, the {len(work):,} intervals with contacts (it needs volume > 0)"
+    rows.append(("pyworkforce 0.5 compute alone", f"{len(work):,}", peer, "", "", peer_note))
+    for kind in ("csv", "parquet"):
+        ratio = peer / process[kind]
+        goal = STAFF_GOALS[kind]
+        met = "-" if ratio != ratio else ("yes" if ratio >= goal else "no")
+        rows.append((f"staffcast staff, {kind} in and out", f"{n:,}", process[kind], f"{ratio:,.1f}x",
+                     f">= {goal:.0f}x: {met}", f"whole process, forecast file {sizes[kind]:.1f} MB"))
+    rows.append(("  of which: interpreter + imports", "-", floor, "", "",
+                 "python -c 'import staffcast.cli, rich.table, the frames reader and requirements'"))
+    for kind in ("csv", "parquet"):
+        rows.append((f"  in process: read {kind}", f"{n:,}", read[kind], "", "", "read_forecast (read + validate)"))
+    rows.append(("  in process: requirements", f"{n:,}", compute, "", "", "Erlang C + shrinkage, all intervals"))
+    for kind in ("csv", "parquet"):
+        rows.append((f"  in process: write {kind}", f"{n:,}", write[kind], "", "", "write_frame_atomic"))
+    head = ("case", "intervals", "median s", "ratio", "goal", "notes")
+    print(f"\n{head[0]:<36} {head[1]:>9} {head[2]:>9} {head[3]:>8} {head[4]:<12}  {head[5]}")
+    for case, count, seconds, ratio, goal, note in rows:
+        shown = "-" if seconds != seconds else f"{seconds:.3f}"
+        print(f"{case:<36} {count:>9} {shown:>9} {ratio:>8} {goal:<12}  {note}")
+
+
 def main() -> None:
+    if sys.argv[1:] == ["process"]:
+        staff_process_year()
+        return
     rows: list[tuple] = []
     erlang_c_year(rows)
     erlang_a_week(rows)
@@ -185,6 +320,7 @@ def main() -> None:
         total_s = "-" if total != total else f"{total:.3f}"
         per_s = "-" if per != per else f"{per:.2f}"
         print(f"{case:<42} {impl:<24} {n:>9} {total_s:>9} {per_s:>12} {ratio:>9}  {note}")
+    staff_process_year()
 
 
 if __name__ == "__main__":
