@@ -99,6 +99,7 @@ def _plan_and_export(inputs, out: Path, *, folds: int, backtest_days: int, time_
     for label, value in pipeline.headline(plan).items():
         table.add_row(label, value)
     console.print(table)
+    console.print(f"Week boundary: {plan.roster.week_boundary}.")
     shortfall = plan.roster.shortfall
     if shortfall:
         console.print(f"Shortfall ({len(shortfall)} stretches; all in report.html):")
@@ -117,12 +118,14 @@ def demo(
                                                       "(default: [solver] in data/planning.toml).")] = None,
 ) -> None:
     """Run the whole weekly pipeline on the bundled sample in data/: backtest, forecast of the
-    roster week, requirements, roster, simulated check, exports and report.html."""
+    roster week, requirements, roster (after the sample's previous week's roster), simulated
+    check, exports and report.html."""
     from staffcast import pipeline
     from staffcast.sample import sample_files
 
-    with sample_files() as paths:
-        inputs = pipeline.load_inputs(*paths, command="staffcast demo")
+    with sample_files() as (history, events, config, agents, previous):
+        inputs = pipeline.load_inputs(history, events, config, agents, previous_roster=previous,
+                                      command="staffcast demo")
     _plan_and_export(inputs, out, folds=folds, backtest_days=7, time_limit=time_limit, model="auto",
                      staff_to="volume")
 
@@ -145,6 +148,10 @@ def run(
                                           "bound, risk-averse).")] = "volume",
     time_limit: Annotated[float | None, typer.Option(help="Roster solver wall-time limit in seconds "
                                                       "(default: [solver] in the config).")] = None,
+    previous_roster: Annotated[Path | None, typer.Option(
+        exists=True, dir_okay=False, help="Last week's roster.csv: its shifts that run into this week count as "
+        "coverage and its ends bind the rest rule. Without it, shifts may start the day before the week "
+        "to cover its first hours.")] = None,
 ) -> None:
     """The weekly planning routine on your own files in one command: everything `demo` does."""
     from staffcast import pipeline
@@ -153,7 +160,8 @@ def run(
         from staffcast.errors import InputError
 
         raise InputError("", f'--staff-to: expected "volume" or "volume_hi", got "{staff_to}"')
-    inputs = pipeline.load_inputs(history, events, config, agents, fill_zero=fill_zero, command="staffcast run")
+    inputs = pipeline.load_inputs(history, events, config, agents, fill_zero=fill_zero,
+                                  previous_roster=previous_roster, command="staffcast run")
     _plan_and_export(inputs, out, folds=folds, backtest_days=backtest_days, time_limit=time_limit,
                      model=model, staff_to=staff_to)
 
@@ -454,6 +462,10 @@ def schedule(
         "--workers", min=1, max=64, help="CP-SAT search workers (overrides [solver] workers).")] = None,
     seed: Annotated[int | None, typer.Option(
         "--seed", min=0, help="CP-SAT random seed (overrides [solver] seed).")] = None,
+    previous_roster: Annotated[Path | None, typer.Option(
+        "--previous-roster", exists=True, dir_okay=False, help="Last week's roster.csv: its shifts that run into "
+        "this week count as coverage and its ends bind the rest rule. Without it, shifts may start the day "
+        "before the week to cover its first hours.")] = None,
 ) -> None:
     """Build the week's roster with CP-SAT: who works when, their breaks and channels.
 
@@ -475,6 +487,11 @@ def schedule(
     cfg = load_config(config, needs=ROSTER, command="staffcast schedule")
     team = load_agents(agents, cfg)
     frame = read_requirements(requirements, cfg)
+    last_week = None
+    if previous_roster is not None:
+        from staffcast.scheduler.inputs.previous_roster import read_previous_roster
+
+        last_week = read_previous_roster(previous_roster, cfg, team)
     with console.status("building the roster model ...") as status:
         def progress(objective: float, bound: float | None, seconds: float) -> None:
             text = f"{seconds:6.1f} s  objective {objective:,.1f}" + ("" if bound is None else f"  bound {bound:,.1f}")
@@ -482,8 +499,8 @@ def schedule(
             if not console.is_terminal:
                 console.print(text)
 
-        result = build_roster(frame, team, cfg, time_limit_seconds=time_limit, workers=workers, seed=seed,
-                              on_solution=progress)
+        result = build_roster(frame, team, cfg, previous_roster=last_week, time_limit_seconds=time_limit,
+                              workers=workers, seed=seed, on_solution=progress)
     out.mkdir(parents=True, exist_ok=True)
     write_frame_atomic(result.roster, out / "roster.csv")
     write_frame_atomic(result.coverage, out / "coverage.csv")
@@ -497,6 +514,7 @@ def schedule(
     for row in summary.itertuples():
         typer.echo(f"  {row.channel:<8} {row.share_meeting_target:6.1%} of {row.open_intervals} open intervals "
                    f"meet the target; under-covered {row.under_agent_hours:,.1f} agent-hours")
+    typer.echo(f"week boundary: {result.week_boundary}")
     for line in result.shortfall[:20]:
         typer.echo(f"  short: {line}")
     if len(result.shortfall) > 20:

@@ -31,13 +31,15 @@ STAGES = ("backtest", "forecast", "staffing", "roster", "simulation", "exports")
 
 @dataclass(frozen=True)
 class Inputs:
-    """Validated inputs of one planning run."""
+    """Validated inputs of one planning run. `previous_roster`: last week's roster frame
+    (None: the week's first hours are covered by lead-in shifts of this roster)."""
 
     config: PlanningConfig
     history: History
     events: pd.DataFrame
     agents: tuple[Agent, ...]
     sources: dict[str, Path]
+    previous_roster: pd.DataFrame | None = None
 
 
 @dataclass(frozen=True)
@@ -74,10 +76,11 @@ def _history_and_events(cfg: PlanningConfig, history: Path, events: Path | None,
 
 
 def load_inputs(history: Path, events: Path, config: Path, agents: Path, *, fill_zero: bool = False,
-                command: str = "staffcast.pipeline.load_inputs") -> Inputs:
-    """Read and validate the four input files (InputError on any mistake). The config must
-    have everything `plan_week` uses, `[shifts]` included; that is checked before the
-    history is read, and `command` names the caller in the error."""
+                previous_roster: Path | None = None, command: str = "staffcast.pipeline.load_inputs") -> Inputs:
+    """Read and validate the four input files, and last week's roster when given
+    (InputError on any mistake). The config must have everything `plan_week` uses,
+    `[shifts]` included; that is checked before the history is read, and `command` names
+    the caller in the error."""
     cfg = load_config(config, needs=ROSTER, command=command)
     hist, evts = _history_and_events(cfg, history, events, fill_zero)
     missing = [c for c in cfg.channel_names if c not in hist.channels]
@@ -87,7 +90,13 @@ def load_inputs(history: Path, events: Path, config: Path, agents: Path, *, fill
     team = load_agents(agents, cfg)
     sources = {"history": Path(history), "events": Path(events), "config": Path(config),
                "agents": Path(agents)}
-    return Inputs(cfg, hist, evts, team, sources)
+    last_week = None
+    if previous_roster is not None:
+        from staffcast.scheduler.inputs.previous_roster import read_previous_roster
+
+        last_week = read_previous_roster(previous_roster, cfg, team)
+        sources["previous_roster"] = Path(previous_roster)
+    return Inputs(cfg, hist, evts, team, sources, last_week)
 
 
 def horizon_days(inputs: Inputs) -> int:
@@ -136,7 +145,8 @@ def plan_week(inputs: Inputs, *, folds: int = 3, backtest_days: int = 7, model: 
         bound_text = "" if bound is None else f"  bound {bound:,.0f}"
         report("roster", min(seconds, limit), limit, f"objective {objective:,.0f}{bound_text}")
 
-    roster = build_roster(needs, inputs.agents, cfg, time_limit_seconds=limit, on_solution=on_solution)
+    roster = build_roster(needs, inputs.agents, cfg, previous_roster=inputs.previous_roster,
+                          time_limit_seconds=limit, on_solution=on_solution)
     gap = "" if roster.lower_bound_gap is None else f", {roster.lower_bound_gap:.1%} above the LP bound"
     report("roster", limit, limit, f"{roster.status}{gap}")
     report("simulation", 0, 1, "")
@@ -229,7 +239,7 @@ def write_outputs(plan: WeekPlan, out_dir: Path, *, progress: Progress | None = 
     roster = plan.roster
     solver = {"status": roster.status, "objective": roster.objective, "best bound": roster.best_bound,
               "gap": f"{roster.gap:.2%}", "wall time (s)": f"{roster.wall_seconds:.1f}",
-              "first feasible (s)": f"{roster.first_feasible_seconds:.1f}"}
+              "first feasible (s)": f"{roster.first_feasible_seconds:.1f}", "week boundary": roster.week_boundary}
     if roster.lower_bound is not None:
         solver["LP lower bound"] = roster.lower_bound
         solver["gap to LP bound"] = f"{roster.lower_bound_gap:.2%}"

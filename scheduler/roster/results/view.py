@@ -25,7 +25,8 @@ _CLOCK = re.compile(r"\s*(\d{1,2}):(\d{2})\s*")
 @dataclass(frozen=True)
 class WorkedShift:
     """One worked shift: agent, roster date, start and end instants (tz-aware), breaks as
-    (start, end) instants, and the channels the agent covers."""
+    (start, end) instants, the channels the agent covers, and the spreadsheet row it was
+    read from (None when built in memory)."""
 
     agent_id: str
     date: dt.date
@@ -33,6 +34,7 @@ class WorkedShift:
     end: pd.Timestamp
     breaks: tuple[tuple[pd.Timestamp, pd.Timestamp], ...]
     channels: tuple[str, ...]
+    row: int | None = None
 
     @property
     def hours(self) -> float:
@@ -157,7 +159,7 @@ def roster_shifts(roster: pd.DataFrame, timezone: str) -> list[WorkedShift]:
                                                   and pd.isna(raw_channels)) else tuple(
             c.strip() for c in str(raw_channels).split(";") if c.strip())
         shifts.append(WorkedShift(str(record["agent_id"]).strip(), day or start.date(), start, end,
-                            _breaks(record.get("breaks"), start, end, timezone, row), channels))
+                            _breaks(record.get("breaks"), start, end, timezone, row), channels, row))
     shifts.sort(key=lambda s: (s.agent_id, s.start))
     return shifts
 
