@@ -29,7 +29,6 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import os
-import sys
 import tempfile
 import time
 import warnings
@@ -39,7 +38,6 @@ import numpy as np
 import pandas as pd
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
 
 from staffcast.forecast.api import MODELS  # noqa: E402
 from staffcast.forecast.backtest import fold_cutoffs, run_backtest  # noqa: E402

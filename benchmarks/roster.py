@@ -1,12 +1,14 @@
 """Roster solver benchmark: generated instances and textbook covering cases.
 
-    PYTHONPATH=. python benchmarks/roster.py [--sizes 50 150 400] [--limits 10 60] [--quick]
+    .venv/bin/python benchmarks/roster.py [--sizes 50 150 400] [--limits 10 60] [--quick]
+
+(staffcast installed, e.g. by `make install`; `roster_instances.py` beside this file.)
 
 Part 1: generated instances (`roster_instances.py`: 7 days, 30-minute intervals, voice,
 chat, email, social with mixed skills, demand at ~95% of the agents' working hours).
 For each size and time limit: seconds to the first feasible roster, objective, CP-SAT's
-proven bound, the LP lower bound (`staffcast.scheduler.roster.search.lower_bound`, computed once per instance,
-its seconds shown), the gap to it, the soft-rule penalty (days off, start stability,
+proven bound, the LP lower bound (`roster.search.lower_bound`, computed once per
+instance, its seconds shown), the gap to it, the soft-rule penalty (days off, start stability,
 fairness: not part of the staffing cost the bound bounds), the gap of the staffing cost
 alone (objective less soft penalty) to the bound, and the solver's wall time (within the
 limit). The 400-agent instance runs at 10 s and 120 s.
@@ -14,7 +16,7 @@ Part 2: Dantzig/Winston post-office covering (requirements Mon..Sun 17 13 15 19 
 11, 8-hour shifts) with N agents on exact 40-hour (5-day) contracts, whose optimum is
 known in closed form: labour 5N shifts * 4.0, plus each surplus shift-day over-covers
 16 intervals at 1.0, or each missing one under-covers 16 intervals at 100.
-Goals (issue 5): 150 agents within 2% of the lower bound in 60 s, first roster < 5 s;
+Goals: 150 agents within 2% of the lower bound in 60 s, first roster < 5 s;
 400 agents within 5% in 120 s.
 """
 
@@ -26,8 +28,7 @@ import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # roster_instances beside this file
 
 import pandas as pd  # noqa: E402
 from roster_instances import generate  # noqa: E402

@@ -36,8 +36,6 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
 from staffcast.scheduler.simulation.queue import simulate_intervals  # noqa: E402
 from staffcast.scheduler.staffing.deferred import plan  # noqa: E402
 from staffcast.scheduler.staffing.erlang import offered_load, required_agents, service_level  # noqa: E402
