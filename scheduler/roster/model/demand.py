@@ -3,9 +3,11 @@
 
 Only the `staff` column (agents on shift needed, shrinkage included) drives the roster;
 `volume` and `aht_seconds` are kept for the projected service level. Intervals absent
-from the frame need nobody; rows outside the planning week are ignored (a requirements
-file may span several weeks; the next Monday's early hours, which overnight shifts of
-this Sunday may reach, are next week's roster's to cover).
+from the frame need nobody. Rows before the week and after the horizon are ignored (a
+requirements file may span several weeks). Rows of the next Monday's early hours, which
+this Sunday's overnight shifts reach, count: next week's roster takes those shifts over
+as carried-in coverage (`--previous-roster`), and nothing later in it can cover those
+hours. Their shortfall is next week's to report.
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ class Demand:
 
 
 def demand_arrays(requirements: pd.DataFrame, config: PlanningConfig, horizon: Horizon) -> Demand:
-    """Place the requirements frame on the horizon grid (rows outside the week are ignored)."""
+    """Place the requirements frame on the horizon grid (rows outside it are ignored)."""
     shape = (len(config.channels), horizon.n_intervals)
     staff = np.zeros(shape, dtype=np.int64)
     volume = np.zeros(shape)
@@ -46,7 +48,7 @@ def demand_arrays(requirements: pd.DataFrame, config: PlanningConfig, horizon: H
         bad = stamps[~on_grid][0]
         raise ValueError(f"requirements interval_start {bad} is not on the {horizon.interval_minutes}-minute grid")
     index = np.round(position).astype(np.int64)
-    inside = (index >= 0) & (index < horizon.week_intervals)  # next week's rows belong to its roster
+    inside = (index >= 0) & (index < horizon.n_intervals)
     channel_index = {name: i for i, name in enumerate(config.channel_names)}
     rows = requirements["channel"].map(channel_index)
     if rows.isna().any():

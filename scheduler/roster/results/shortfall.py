@@ -65,7 +65,8 @@ def _reason(inst: RosterInstance, realised: Realised, c: int, t: int, required: 
 
 
 def shortfall_report(inst: RosterInstance, coverage: pd.DataFrame, realised: Realised) -> list[str]:
-    """One line per run of consecutive short intervals of a channel within a local day.
+    """One line per run of consecutive short intervals of a channel within a local day of
+    the week (the next Monday's early hours are next week's to report).
 
     Runs holding intervals where staff is required and nobody is scheduled at all come
     first and name those hours ("nobody scheduled 00:00-07:00"): customers then get no
@@ -74,6 +75,7 @@ def shortfall_report(inst: RosterInstance, coverage: pd.DataFrame, realised: Rea
     step = inst.horizon.step
     for c, name in enumerate(inst.channels):
         rows = coverage[coverage["channel"] == name].sort_values("interval_start")
+        rows = rows[pd.DatetimeIndex(rows["interval_start"]) < inst.horizon.stamp(inst.horizon.week_intervals)]
         short = (rows["required"] - rows["scheduled"]).clip(lower=0).to_numpy()
         unstaffed = (short > 0) & (rows["scheduled"].to_numpy() == 0)
         stamps = pd.DatetimeIndex(rows["interval_start"])

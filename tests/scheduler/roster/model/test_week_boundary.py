@@ -82,3 +82,13 @@ def test_hours_with_nobody_scheduled_lead_the_shortfall_report():
     first, second = result.shortfall
     assert first.startswith("chat Mon 00:00-03:00: short 1 agent") and first.endswith("nobody scheduled 00:00-03:00")
     assert second.startswith("chat Mon 07:00-15:00: short 1 agent (8 agent-hours)") and "nobody" not in second
+
+
+def test_sunday_night_shifts_serve_next_mondays_early_hours_they_reach():
+    cfg = config(channels=(CHAT,), starts=("07:00", "23:00"), break_minutes=60)
+    # next Monday needs a chat agent 00:00-04:00 and 05:00-07:00: the lunch goes where it needs nobody
+    req = demand(("chat", 6, "23:00", "04:00", 1), ("chat", 7, "05:00", "07:00", 1))
+    result = solve(req, [agent("A", ("chat",))], cfg)
+    night = result.roster[result.roster["shift_start"] == stamp(6, "23:00")]
+    assert len(night) == 1 and night["breaks"].iloc[0] == "04:00-05:00"
+    assert scheduled(result, "chat", 7, "06:30") == 1 and result.shortfall == ()
