@@ -4,7 +4,9 @@ shift on duty.
 
 staffcast builds it itself: the actual contacts of that week (from `history.parquet`)
 are staffed with the sample config and rostered for the sample agents, as a planner's
-last `staffcast run` would have done. Run after `generate.py`:
+last `staffcast run` would have done. Its Sunday night shifts run into the planning
+week's Monday, whose early hours are staffed from the same hours a week before (what
+that planner's forecast would have had). Run after `generate.py`:
 `python data/previous_week.py` (a few minutes; fixed seed, deterministic time budget).
 """
 
@@ -13,6 +15,8 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from pathlib import Path
+
+import pandas as pd
 
 from staffcast.config import load_config
 from staffcast.files import write_frame_atomic
@@ -32,6 +36,9 @@ def main(data_dir: Path) -> None:
     history = load_history(data_dir / "history.parquet", config.timezone, config.interval_minutes).frame
     stamps = history["interval_start"]
     actual = history[(stamps.dt.date >= week) & (stamps.dt.date < config.week_start)].copy()
+    early = actual[actual["interval_start"] < actual["interval_start"].min() + pd.Timedelta(hours=12)].copy()
+    early["interval_start"] += pd.Timedelta(days=7)  # the next Monday's morning, as last Monday's
+    actual = pd.concat([actual, early], ignore_index=True)
     actual["volume_lo"] = actual["volume_hi"] = actual["volume"]
     actual["model"] = "actual"
     needs = requirements(actual, last)
