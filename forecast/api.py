@@ -10,11 +10,12 @@ import pandas as pd
 
 from staffcast.errors import InputError
 from staffcast.forecast.aht import AhtModel
-from staffcast.forecast.backtest import choose_models, fold_cutoffs, localize_days, run_backtest
+from staffcast.forecast.backtest import choice_reasons, fold_cutoffs, localize_days, run_backtest
 from staffcast.forecast.data import History
 from staffcast.forecast.intervals import POISSON, Calibration, calibrate
 from staffcast.forecast.models import MeanOfWeeks, SeasonalNaiveWeek, VolumeModel, local_clock
 from staffcast.forecast.profile import DailyProfileModel
+from staffcast.forecast.screen import FINDING_COLUMNS, prepare
 from staffcast.forecast.waves import PHASES, WaveModel, effect_key
 
 # Simplest first: ties in the automatic choice go to the earlier model.
@@ -25,7 +26,12 @@ MODELS: dict[str, Callable[[], VolumeModel]] = {
     "waves": WaveModel,
 }
 MAX_HORIZON_DAYS = 366
-AUTO_FOLDS = 3
+# The automatic choice: test windows of the horizon (at least AUTO_WINDOW_DAYS, at most 28),
+# as many as cover AUTO_TEST_DAYS, between AUTO_MIN_FOLDS and AUTO_MAX_FOLDS (fewer when the
+# history is short): a day-ahead forecast is chosen on six weeks, not on three days.
+AUTO_WINDOW_DAYS = 7
+AUTO_TEST_DAYS = 42
+AUTO_MIN_FOLDS, AUTO_MAX_FOLDS = 3, 6
 FORECAST_COLUMNS = ["channel", "interval_start", "volume", "volume_lo", "volume_hi", "aht_seconds", "model"]
 
 
@@ -85,20 +91,46 @@ class ForecastResult:
     channel -> the 80% band's calibration; `event_effects`: one row per event in the horizon
     and channel it touches: name, kind, size, channel, `peak_uplift` (share of the baseline
     day, e.g. 0.45 = +45%; NaN when the channel's model is wave-blind or the kind was never
-    seen on that channel) and `learned_from` (past events of that kind on that channel).
+    seen on that channel) and `learned_from` (past events of that kind on that channel);
+    `reasons`: channel -> why its model was chosen; `findings`: what the history shows that
+    the calendar does not (staffcast.forecast.screen): one row per channel and day, kind
+    `closure` (learned as a closure) or `unexplained` (left out of the fit), with the day's
+    volume, the model's expectation, the deviation and a note for the planner.
     """
 
     frame: pd.DataFrame
     models: Mapping[str, str]
     calibrations: Mapping[str, Calibration]
     event_effects: pd.DataFrame
+    reasons: Mapping[str, str] = None  # type: ignore[assignment]
+    findings: pd.DataFrame = None  # type: ignore[assignment]
+
+
+def auto_folds(frame: pd.DataFrame, horizon_days: int, timezone: str, *, several: bool = True) -> tuple[int, int]:
+    """(folds, days per test window) of the backtest behind the automatic choice; folds is 0
+    when the history is too short for even one window."""
+    days = int(np.clip(horizon_days, AUTO_WINDOW_DAYS, 28))
+    folds = int(np.clip(-(-AUTO_TEST_DAYS // days), AUTO_MIN_FOLDS, AUTO_MAX_FOLDS)) if several else 1
+    while folds:
+        try:
+            fold_cutoffs(frame, folds, days, timezone)
+            return folds, days
+        except InputError:
+            folds -= 1
+    return 0, days
+
+
+def findings(history: History, events: pd.DataFrame | None) -> pd.DataFrame:
+    """What the history shows that the calendar does not (see `ForecastResult.findings`)."""
+    events = _empty_events(history.timezone) if events is None else events
+    return prepare(history.frame, events, interval_minutes=history.interval_minutes, timezone=history.timezone)[2]
 
 
 def forecast(history: History, events: pd.DataFrame | None, horizon_days: int, *, model: str = "auto",
              start: pd.Timestamp | None = None) -> pd.DataFrame:
     """Forecast frame (docs/design.md) for every open interval of the next `horizon_days` days.
 
-    `model="auto"` picks per channel the model with the lowest backtest WAPE; the 80% band
+    `model="auto"` picks per channel a model by backtest (`choice_reasons`); the 80% band
     is calibrated on backtest residuals of the model used. See `run_forecast` for details.
     """
     return run_forecast(history, events, horizon_days, model=model, start=start).frame
@@ -106,32 +138,41 @@ def forecast(history: History, events: pd.DataFrame | None, horizon_days: int, *
 
 def run_forecast(history: History, events: pd.DataFrame | None, horizon_days: int, *, model: str = "auto",
                  start: pd.Timestamp | None = None) -> ForecastResult:
-    """`forecast` plus the model used per channel, the band calibration and event effects."""
+    """`forecast` plus the model used per channel and why, the band calibration, event effects
+    and the findings of the history screen.
+
+    Normally open weekdays without rows before the forecast start (`start`: the history is
+    taken to cover everything before it) are closures; unexplained days are left out of
+    every fit (staffcast.forecast.screen)."""
     horizon_days = check_horizon(horizon_days)
     names = check_models(model, allow_auto=True)
     events = _empty_events(history.timezone) if events is None else events
-    frame, tz, minutes = history.frame, history.timezone, history.interval_minutes
+    tz, minutes = history.timezone, history.interval_minutes
     index = future_index(history, horizon_days, start)
-    test_days = min(horizon_days, 28)
-    folds = AUTO_FOLDS if len(names) > 1 else 1
-    try:
-        fold_cutoffs(frame, folds, test_days, tz)
-    except InputError:
-        folds = 0
+    first_day = local_clock(pd.Series([index["interval_start"].min()])).iloc[0].normalize() if len(index) else None
+    raw = history.frame
+    events, frame, found = prepare(raw, events, interval_minutes=minutes, timezone=tz, end=first_day)
+    folds, test_days = auto_folds(raw, horizon_days, tz, several=len(names) > 1)
     if folds:
-        metrics, preds = run_backtest(frame, events, {n: MODELS[n] for n in names}, folds=folds,
+        metrics, preds = run_backtest(raw, events, {n: MODELS[n] for n in names}, folds=folds,
                                       horizon_days=test_days, interval_minutes=minutes, timezone=tz,
                                       with_intervals=False)
-        chosen = choose_models(metrics, list(MODELS), prefer=_prefer_event_aware(events, index))
+        why = choice_reasons(metrics, list(MODELS), prefer=_prefer_event_aware(events, index))
+        chosen = dict(zip(why["channel"], why["model"], strict=True))
+        reasons = dict(zip(why["channel"], why["reason"], strict=True))
     else:
         preds = None
-        chosen = {}
+        chosen, reasons = {}, {}
     out = index.assign(volume=0.0, volume_lo=0.0, volume_hi=0.0, aht_seconds=np.nan, model="")
     fitted: dict[str, VolumeModel] = {}
     used: dict[str, str] = {}
     cals: dict[str, Calibration] = {}
     for channel, rows in index.groupby("channel", sort=True):
         name = chosen.get(str(channel), names[-1] if len(names) == 1 else "profile")
+        if len(names) == 1:
+            reasons[str(channel)] = "the only model asked for"
+        elif str(channel) not in reasons:
+            reasons[str(channel)] = "history too short for a backtest: the structural default"
         if name not in fitted:
             fitted[name] = MODELS[name]().fit(frame, events, interval_minutes=minutes, timezone=tz)
         volume = fitted[name].predict(rows)["volume"].to_numpy()
@@ -146,9 +187,9 @@ def run_forecast(history: History, events: pd.DataFrame | None, horizon_days: in
         out.loc[i, "volume_hi"] = np.maximum(hi, volume)
         out.loc[i, "model"] = name
         used[str(channel)], cals[str(channel)] = name, cal
-    out["aht_seconds"] = AhtModel().fit(frame, events, interval_minutes=minutes, timezone=tz).predict(index)
+    out["aht_seconds"] = AhtModel().fit(raw, events, interval_minutes=minutes, timezone=tz).predict(index)
     effects = _event_effects(events, index, used, fitted.get("waves"))
-    return ForecastResult(out[FORECAST_COLUMNS], used, cals, effects)
+    return ForecastResult(out[FORECAST_COLUMNS], used, cals, effects, reasons, found[FINDING_COLUMNS])
 
 
 def _prefer_event_aware(events: pd.DataFrame, index: pd.DataFrame) -> dict[str, str]:

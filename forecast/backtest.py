@@ -6,7 +6,12 @@ WAPE = sum|y - p| / sum y; MASE = mean|y - p| / in-sample MAE of the weekly seas
 naive forecast; bias = sum(p - y) / sum y; event WAPE = WAPE on intervals inside an
 event [start, end); coverage = share of y inside the 80% band; Poisson floor = sum
 sqrt(2 y / pi) / sum y, the WAPE a perfect forecast of the Poisson rate would still make;
-floor ratio = WAPE / Poisson floor.
+floor ratio = WAPE / Poisson floor. `unexplained_days` lists the test window's days that a
+screen of the whole history finds unexplained (`staffcast.forecast.screen`), e.g.
+"2003-09-02 +35%": the days a fold's error may owe to a missing calendar entry.
+
+Each fold's training history is prepared as a forecast's is: the closures its data show
+become events and its unexplained days are left out (`staffcast.forecast.screen.prepare`).
 """
 
 from __future__ import annotations
@@ -19,11 +24,15 @@ import pandas as pd
 from staffcast.errors import InputError
 from staffcast.forecast.intervals import POISSON, Calibration, calibrate
 from staffcast.forecast.models import VolumeModel, event_interval_mask, local_clock
+from staffcast.forecast.screen import prepare
 
 MIN_TRAIN_DAYS = 14
 CALIBRATION_MIN_DAYS = 14  # inner holdout length: the horizon, at least this, at most 28 days
 CALIBRATION_WINDOWS = 2  # inner holdouts pooled for the 80% band
-TIE_TOLERANCE = 0.01  # models within 1% (relative) of the best WAPE tie; the simplest wins
+TIE_TOLERANCE = 0.01  # models within 1% (relative) of the best median WAPE tie; the simplest wins
+STRUCTURAL = ("profile", "waves")  # preferred: a baseline must beat the best of them clearly and consistently
+CLEAR_MARGIN = 0.05  # a baseline's median WAPE at least 5% below the best structural model's ...
+CONSISTENT_SHARE = 2 / 3  # ... and lower in at least two folds out of three
 
 
 def localize_days(days: pd.DatetimeIndex | pd.Timestamp, timezone: str):
@@ -109,26 +118,33 @@ def holdout_calibration(factory: Callable[[], VolumeModel], train: pd.DataFrame,
 def run_backtest(frame: pd.DataFrame, events: pd.DataFrame, factories: Mapping[str, Callable[[], VolumeModel]], *,
                  folds: int, horizon_days: int, interval_minutes: int, timezone: str,
                  progress: Callable[[int, int], None] | None = None,
-                 with_intervals: bool = True) -> tuple[pd.DataFrame, pd.DataFrame]:
+                 with_intervals: bool = True, screen: bool = True) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(metrics frame, predictions frame) of every model over `folds` rolling origins.
 
     Predictions: channel, interval_start, volume (actual), predicted, lo, hi (80% band), model, fold.
     `with_intervals=False` skips the inner-holdout calibration (coverage is then that of a
-    plain Poisson band) when only point accuracy is needed.
+    plain Poisson band) when only point accuracy is needed; `screen=False` fits on the
+    training history as it is (closures are still learned).
     """
     cuts = fold_cutoffs(frame, folds, horizon_days, timezone)
+    _, _, found = prepare(frame, events, interval_minutes=interval_minutes, timezone=timezone, screen=screen)
+    found = found[found["kind"] == "unexplained"]
     rows, preds = [], []
     total, step = len(cuts) * len(factories), 0
     for fold, cut in enumerate(cuts):
-        stop = localize_days(local_clock(pd.Series([cut])).iloc[0] + pd.Timedelta(days=horizon_days), timezone)
-        train = frame[frame["interval_start"] < cut]
+        cut_day = local_clock(pd.Series([cut])).iloc[0]
+        stop = localize_days(cut_day + pd.Timedelta(days=horizon_days), timezone)
+        raw = frame[frame["interval_start"] < cut]
         test = frame[(frame["interval_start"] >= cut) & (frame["interval_start"] < stop)].reset_index(drop=True)
-        scale = seasonal_scale(train)
-        in_event = event_interval_mask(test, events)
+        fold_events, train, _ = prepare(raw, events, interval_minutes=interval_minutes, timezone=timezone,
+                                        end=cut_day, screen=screen)
+        scale = seasonal_scale(raw)
+        in_event = event_interval_mask(test, fold_events)
+        late = found[(found["day"] >= cut_day) & (found["day"] < cut_day + pd.Timedelta(days=horizon_days))]
         for name, factory in factories.items():
-            model = factory().fit(train, events, interval_minutes=interval_minutes, timezone=timezone)
+            model = factory().fit(train, fold_events, interval_minutes=interval_minutes, timezone=timezone)
             predicted = model.predict(test[["channel", "interval_start"]])["volume"].to_numpy()
-            cals = holdout_calibration(factory, train, events, horizon_days, interval_minutes, timezone) \
+            cals = holdout_calibration(factory, train, fold_events, horizon_days, interval_minutes, timezone) \
                 if with_intervals else {}
             for channel, part in test.groupby("channel", sort=True):
                 i = part.index.to_numpy()
@@ -138,7 +154,10 @@ def run_backtest(frame: pd.DataFrame, events: pd.DataFrame, factories: Mapping[s
                              "train_end": train["interval_start"].max(),
                              "test_start": part["interval_start"].min(), "test_end": part["interval_start"].max(),
                              "horizon_days": horizon_days,
-                             **score(y, predicted[i], lo, hi, in_event[i], scale.get(str(channel), np.nan))})
+                             **score(y, predicted[i], lo, hi, in_event[i], scale.get(str(channel), np.nan)),
+                             "unexplained_days": ";".join(
+                                 f"{r.day:%Y-%m-%d} {r.deviation:+.0%}"
+                                 for r in late[late["channel"] == str(channel)].itertuples())})
             lo_all, hi_all = np.zeros(len(test)), np.zeros(len(test))
             for channel, part in test.groupby("channel", sort=True):
                 i = part.index.to_numpy()
@@ -151,22 +170,61 @@ def run_backtest(frame: pd.DataFrame, events: pd.DataFrame, factories: Mapping[s
     return pd.DataFrame(rows), pd.concat(preds, ignore_index=True)
 
 
+def choice_reasons(metrics: pd.DataFrame, order: list[str],
+                   prefer: Mapping[str, str] | None = None) -> pd.DataFrame:
+    """Per channel the model `auto` uses and why: channel, model, reason.
+
+    Models are scored by their median WAPE over folds (one odd fold, a day nobody put in
+    the calendar, cannot swing it). The structural models (STRUCTURAL) are preferred: the
+    best of them (within TIE_TOLERANCE the simpler, unless `prefer` names the other, e.g.
+    the event-aware model when the horizon holds a known event the backtest windows did not)
+    is kept unless a baseline is clearly better (median WAPE CLEAR_MARGIN lower) and
+    consistently better (lower in CONSISTENT_SHARE of the folds). Without a structural
+    model the lowest median wins, ties to the simplest (earliest in `order`)."""
+    prefer = prefer or {}
+    rank = {m: order.index(m) if m in order else len(order) for m in metrics["model"].unique()}
+    rows = []
+    for channel, part in metrics.groupby("channel", sort=True):
+        part = part if "fold" in part else part.assign(fold=0)
+        table = part.pivot_table(index="fold", columns="model", values="wape", aggfunc="mean", dropna=False)
+        table = table.dropna(axis=1, how="all")
+        if table.empty:
+            continue
+        median = table.median().sort_values()
+        folds = len(table)
+
+        def tied(pool, median=median, channel=channel):
+            close = [m for m in pool if median[m] <= median[pool].min() * (1 + TIE_TOLERANCE) + 1e-12]
+            want = prefer.get(str(channel))
+            return want if want in close else min(close, key=rank.get)
+
+        scores = ", ".join(f"{m} {v:.3f}" for m, v in median.items())
+        structural = [m for m in median.index if m in STRUCTURAL]
+        if not structural:
+            best = tied(list(median.index))
+            rows.append({"channel": str(channel), "model": best,
+                         "reason": f"lowest median WAPE over {folds} fold(s): {scores}"})
+            continue
+        best = tied(structural)
+        baselines = [m for m in median.index if m not in STRUCTURAL]
+        clear = [m for m in baselines if median[m] <= (1 - CLEAR_MARGIN) * median[best]
+                 and float((table[m] < table[best]).mean()) >= CONSISTENT_SHARE]
+        if clear:
+            rival = min(clear, key=lambda m: median[m])
+            wins = int((table[rival] < table[best]).sum())
+            rows.append({"channel": str(channel), "model": rival,
+                         "reason": f"{rival} clearly and consistently better than {best}: median WAPE "
+                         f"{1 - median[rival] / median[best]:.0%} lower, lower in {wins} of {folds} folds "
+                         f"({scores})"})
+        else:
+            rows.append({"channel": str(channel), "model": best,
+                         "reason": f"structural model kept: no baseline {CLEAR_MARGIN:.0%} better in median "
+                         f"and in {CONSISTENT_SHARE:.0%} of {folds} folds (median WAPE {scores})"})
+    return pd.DataFrame(rows, columns=["channel", "model", "reason"])
+
+
 def choose_models(metrics: pd.DataFrame, order: list[str],
                   prefer: Mapping[str, str] | None = None) -> dict[str, str]:
-    """Per channel, the model with the lowest mean WAPE over folds; models within
-    TIE_TOLERANCE of it tie and the simplest (earliest in `order`) wins, unless `prefer`
-    names a tied model for that channel (e.g. the event-aware model when the horizon
-    holds a known event the backtest windows did not)."""
-    prefer = prefer or {}
-    chosen = {}
-    mean = metrics.groupby(["channel", "model"])["wape"].mean()
-    for channel, part in mean.groupby(level=0):
-        part = part.droplevel(0).dropna()
-        if part.empty:
-            continue
-        close = part[part <= part.min() * (1 + TIE_TOLERANCE) + 1e-12].index
-        if prefer.get(str(channel)) in close:
-            chosen[str(channel)] = prefer[str(channel)]
-            continue
-        chosen[str(channel)] = min(close, key=lambda m: order.index(m) if m in order else len(order))
-    return chosen
+    """Per channel, the model `auto` uses (see `choice_reasons`)."""
+    reasons = choice_reasons(metrics, order, prefer)
+    return dict(zip(reasons["channel"], reasons["model"], strict=True))

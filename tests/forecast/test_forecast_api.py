@@ -108,14 +108,17 @@ def test_backtest_metrics_reference_values(case):
         assert 0 < row.poisson_floor < row.wape < 0.5
         assert row.floor_ratio == pytest.approx(row.wape / row.poisson_floor)
         assert 0.4 <= row.coverage <= 1.0
-    # choose_models: ties (within 1%) go to the simpler model.
+    # choose_models: a baseline must be clearly (5%) better than the structural model to win.
     fake = pd.DataFrame({"channel": ["a", "a", "b", "b"], "model": ["mean_3w", "waves"] * 2,
-                         "wape": [0.100, 0.0995, 0.20, 0.10]})
-    assert choose_models(fake, list(MODELS)) == {"a": "mean_3w", "b": "waves"}
-    # ... unless the horizon holds an event for the channel: then the tied event-aware model
-    # wins; a preference never overrides a model that is clearly better.
+                         "wape": [0.0960, 0.100, 0.20, 0.10]})
+    assert choose_models(fake, list(MODELS)) == {"a": "waves", "b": "waves"}
     fake_b = fake.assign(wape=[0.100, 0.0995, 0.10, 0.20])
     assert choose_models(fake_b, list(MODELS), prefer={"a": "waves", "b": "waves"}) == {"a": "waves", "b": "mean_3w"}
+    # Between structural models ties (within 1%) go to the simpler one unless the horizon
+    # holds an event for the channel: then the tied event-aware model wins.
+    tie = pd.DataFrame({"channel": ["a", "a"], "model": ["profile", "waves"], "wape": [0.100, 0.0995]})
+    assert choose_models(tie, list(MODELS)) == {"a": "profile"}
+    assert choose_models(tie, list(MODELS), prefer={"a": "waves"}) == {"a": "waves"}
 
 
 def test_baselines_skip_missing_weeks():
