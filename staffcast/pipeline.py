@@ -9,6 +9,7 @@ through the DESIGN.md frames only.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +23,7 @@ from staffcast.forecast.data import History, load_events, load_history
 from staffcast.scheduler.inputs.agents import Agent, load_agents
 
 if TYPE_CHECKING:
+    from staffcast.outputs_folder import OutputFolder
     from staffcast.scheduler.roster.build import RosterResult
 
 # progress(stage, completed, total, detail): called as each stage advances.
@@ -47,8 +49,12 @@ class WeekPlan:
     """Everything one planning run produced.
 
     `forecast` runs from the end of history through the roster week; `requirements`,
-    `roster`, and `simulation` (the roster's scheduled staff simulated, DESIGN simulation
-    columns) cover the roster week only.
+    `roster`, and `simulation` (the roster's scheduled staff simulated, docs/design.md
+    simulation columns) cover the roster week only. With verification the requirements'
+    `staff` is raised where simulation missed (`agents` stays Erlang's). `service`: per
+    channel, Erlang's projection against the simulation (`results.service`); `misses`:
+    the stretches that still miss their target, why, and how many more agents would fix
+    them; `verify_rounds`: the re-solves verification ran.
     """
 
     inputs: Inputs
@@ -57,6 +63,9 @@ class WeekPlan:
     requirements: pd.DataFrame
     roster: RosterResult
     simulation: pd.DataFrame
+    service: pd.DataFrame
+    misses: tuple[str, ...]
+    verify_rounds: int = 0
 
 
 def load_forecast_inputs(history: Path, events: Path | None, config: Path, *, fill_zero: bool = False,
@@ -118,11 +127,23 @@ def in_week(frame: pd.DataFrame, config: PlanningConfig, column: str = "interval
 
 def plan_week(inputs: Inputs, *, folds: int = 3, backtest_days: int = 7, model: str = "auto",
               staff_to: str = "volume", time_limit_seconds: float | None = None,
-              replications: int = 10, progress: Progress | None = None) -> WeekPlan:
+              replications: int = 10, verify: int = 0, progress: Progress | None = None) -> WeekPlan:
     """Run every stage on validated inputs. `folds` x `backtest_days` is the backtest that
-    reports forecast accuracy; `time_limit_seconds` overrides the config's solver limit."""
+    reports forecast accuracy; `time_limit_seconds` overrides the config's solver limit.
+
+    `verify`: up to this many re-solves with the requirement raised, in the intervals the
+    roster's simulation misses, by the extra agents the simulation says would meet the
+    target there (`results.service.extra_agents`); the roster with the most intervals at
+    target (then the fewest scheduled agent-hours) is kept."""
     from staffcast.forecast.api import backtest, forecast
     from staffcast.scheduler.roster.build import build_roster
+    from staffcast.scheduler.roster.results.service import (
+        MAX_EXTRA,
+        extra_agents,
+        fix_lines,
+        missed_intervals,
+        service_comparison,
+    )
     from staffcast.scheduler.simulation.frame import simulate_frame
     from staffcast.scheduler.staffing.requirements import requirements as staffing_requirements
 
@@ -136,7 +157,7 @@ def plan_week(inputs: Inputs, *, folds: int = 3, backtest_days: int = 7, model: 
     predicted = forecast(inputs.history, inputs.events, days, model=model)
     report("forecast", 1, 1, f"{days} days")
     report("staffing", 0, 1, "")
-    needs = staffing_requirements(in_week(predicted, cfg), cfg, staff_to=staff_to)
+    needs = staffing_requirements(in_week(predicted, cfg), cfg, staff_to=staff_to, method=cfg.staffing.method)
     report("staffing", 1, 1, "")
     limit = time_limit_seconds if time_limit_seconds is not None else cfg.solver.time_limit_seconds
     report("roster", 0, limit, "")
@@ -145,23 +166,66 @@ def plan_week(inputs: Inputs, *, folds: int = 3, backtest_days: int = 7, model: 
         bound_text = "" if bound is None else f"  bound {bound:,.0f}"
         report("roster", min(seconds, limit), limit, f"objective {objective:,.0f}{bound_text}")
 
-    roster = build_roster(needs, inputs.agents, cfg, previous_roster=inputs.previous_roster,
-                          time_limit_seconds=limit, on_solution=on_solution)
-    gap = "" if roster.lower_bound_gap is None else f", {roster.lower_bound_gap:.1%} above the LP bound"
-    report("roster", limit, limit, f"{roster.status}{gap}")
-    report("simulation", 0, 1, "")
-    open_coverage = roster.coverage.merge(needs[["channel", "interval_start"]], on=["channel", "interval_start"])
-    simulation = simulate_frame(open_coverage, cfg, requirements=needs, replications=replications,
-                                seed=cfg.solver.seed)
-    report("simulation", 1, 1, f"{replications} replications")
-    return WeekPlan(inputs, metrics, predicted, needs, roster, simulation)
+    def solve(target: pd.DataFrame):
+        roster = build_roster(target, inputs.agents, cfg, previous_roster=inputs.previous_roster,
+                              time_limit_seconds=limit, on_solution=on_solution)
+        gap = "" if roster.lower_bound_gap is None else f", {roster.lower_bound_gap:.1%} above the LP bound"
+        report("roster", limit, limit, f"{roster.status}{gap}")
+        report("simulation", 0, 1, "")
+        open_coverage = roster.coverage.merge(needs[["channel", "interval_start"]], on=["channel", "interval_start"])
+        simulation = simulate_frame(open_coverage, cfg, requirements=needs, replications=replications,
+                                    seed=cfg.solver.seed)
+        report("simulation", 1, 1, f"{replications} replications")
+        return roster, simulation, missed_intervals(roster.coverage, simulation, cfg)
+
+    roster, simulation, missed = solve(needs)
+    plan_needs, rounds = needs, 0
+    for _ in range(verify):
+        if missed.empty:
+            break
+        rounds += 1
+        extra = extra_agents(roster.coverage, needs, missed, cfg, replications=replications, seed=cfg.solver.seed)
+        raised = plan_needs.merge(missed[["channel", "interval_start"]].assign(extra=extra.clip(upper=MAX_EXTRA)),
+                                  on=["channel", "interval_start"], how="left")
+        raised["staff"] = raised["staff"] + raised.pop("extra").fillna(0).astype(int)
+        report("roster", 0, limit, f"verify {rounds}/{verify}: {len(missed)} intervals raised")
+        candidate = solve(raised)
+        if _verified_better(candidate[1], simulation, candidate[0], roster, cfg):
+            (roster, simulation, missed), plan_needs = candidate, raised
+        else:
+            break
+    extra = extra_agents(roster.coverage, needs, missed, cfg, replications=replications, seed=cfg.solver.seed)
+    return WeekPlan(inputs, metrics, predicted, plan_needs, roster, simulation,
+                    service_comparison(roster.coverage, simulation, needs, cfg),
+                    tuple(fix_lines(missed, extra, cfg)), rounds)
+
+
+def _verified_better(simulation, incumbent_simulation, roster, incumbent, config) -> bool:
+    """More queue intervals within tolerance of their target, then fewer scheduled agent-hours."""
+    from staffcast.scheduler.roster.results.service import missed_intervals
+
+    misses = len(missed_intervals(roster.coverage, simulation, config))
+    before = len(missed_intervals(incumbent.coverage, incumbent_simulation, config))
+    return misses < before or (misses == before and roster.coverage["scheduled"].sum()
+                               < incumbent.coverage["scheduled"].sum())
+
+
+def _share(value) -> str:
+    """A share as a percentage, or "-" where it is undefined (never "nan%")."""
+    try:
+        value = float(value)
+    except (TypeError, ValueError):
+        return "-"
+    return f"{value:.1%}" if math.isfinite(value) else "-"
 
 
 def headline(plan: WeekPlan) -> dict[str, str]:
     """The figures a planner reads first: forecast accuracy (backtest WAPE of the model
     used), peak staff, the simulated service of the roster per channel (volume-weighted
-    share answered within the target; for queue channels also the share of intervals at
-    target), and the solver's status with its gap to the LP lower bound."""
+    share answered within the target over the intervals where it is defined; for queue
+    channels also the share of intervals at target), and the solver's status with its gap
+    to the LP lower bound. A figure that is undefined (no contacts in a backtest window,
+    no simulated contacts) reads "-"."""
     from staffcast.scheduler.roster.results.summary import target_share
 
     cfg = plan.inputs.config
@@ -176,41 +240,63 @@ def headline(plan: WeekPlan) -> dict[str, str]:
         spec = cfg.channel(channel)
         model = chosen.get(channel)
         if model is not None and (channel, model) in wape.index:
-            out[f"{channel} forecast WAPE ({model})"] = f"{wape[(channel, model)]:.1%}"
+            out[f"{channel} forecast WAPE ({model})"] = _share(wape[(channel, model)])
         if channel in peaks.index:
             out[f"{channel} peak staff"] = f"{int(peaks[channel])}"
-        part = sim[sim["channel"] == channel]
+        part = sim[(sim["channel"] == channel) & sim["sim_service_level"].notna()]
         if part["volume"].sum() > 0:
             answered = (part["sim_service_level"] * part["volume"]).sum() / part["volume"].sum()
             target = (f"within {spec.answer_seconds:g} s" if spec.kind == "queue"
                       else f"within {spec.response_hours:g} h")
-            out[f"{channel} answered {target} (simulated)"] = f"{answered:.1%}"
+            out[f"{channel} answered {target} (simulated)"] = _share(answered)
         if spec.kind == "queue" and channel in shares:
-            out[f"{channel} intervals at {spec.service_level:.0%} target"] = f"{shares[channel]:.0%}"
+            out[f"{channel} intervals at {spec.service_level:.0%} target"] = (
+                "-" if not math.isfinite(float(shares[channel])) else f"{shares[channel]:.0%}")
     roster = plan.roster
     out["roster solver"] = roster.status
     if roster.lower_bound_gap is not None:
-        out["roster gap to LP lower bound"] = f"{roster.lower_bound_gap:.1%}"
-        out["staffing-cost gap (soft rules apart)"] = f"{roster.staffing_gap:.1%}"
+        out["roster gap to LP lower bound"] = _share(roster.lower_bound_gap)
+        out["staffing-cost gap (soft rules apart)"] = _share(roster.staffing_gap)
     return out
 
 
-def write_outputs(plan: WeekPlan, out_dir: Path, *, progress: Progress | None = None) -> dict[str, Path]:
-    """Write every output of the week into `out_dir` (each file atomically): forecast,
-    requirements, roster, coverage, simulation and backtest CSVs, roster.xlsx,
-    calendars/AGENT_ID.ics and report.html. Returns the main paths by name."""
+def write_outputs(plan: WeekPlan, out_dir: Path | OutputFolder, *, progress: Progress | None = None,
+                  force: bool = False, command: str = "staffcast.pipeline.write_outputs",
+                  options: dict | None = None, input_hashes: dict | None = None) -> dict[str, Path]:
+    """Write every output of the week into `out_dir`: forecast, requirements, roster,
+    coverage, simulation and backtest CSVs, roster.xlsx, calendars/AGENT_ID.ics,
+    report.html and manifest.json. The files go into a fresh staging folder that replaces
+    `out_dir` only when complete (`staffcast.outputs_folder`): `out_dir` then holds this
+    run's files and nothing else, and a failure leaves it as it was. A non-empty `out_dir`
+    holding files no staffcast run wrote is refused (InputError) unless `force`. `out_dir`
+    may be an `OutputFolder` made earlier (the command line checks the folder before any
+    work). The manifest records `command`, `options` and the inputs' SHA-256
+    (`input_hashes`, default: of `plan.inputs.sources`). Returns the main paths by name."""
+    from staffcast.outputs_folder import OutputFolder, describe_inputs
+
+    folder = out_dir if isinstance(out_dir, OutputFolder) else OutputFolder(
+        out_dir, force=force, inputs=plan.inputs.sources)
+    with folder:
+        staged = _write_files(plan, folder.path, progress or (lambda *args: None))
+        hashes = input_hashes if input_hashes is not None else describe_inputs(
+            {k: v for k, v in plan.inputs.sources.items() if Path(v).is_file()})
+        target = folder.commit(command=command, options=options or {}, inputs=hashes)
+    paths = {name: target / path.relative_to(folder.path) for name, path in staged.items()}
+    paths["manifest"] = target / "manifest.json"
+    return paths
+
+
+def _write_files(plan: WeekPlan, out_dir: Path, report: Progress) -> dict[str, Path]:
+    """Every output file of `plan` into `out_dir` (the staging folder)."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from staffcast.forecast.plot import plot_forecast
-    from staffcast.report import backtest_table, write_report
     from staffcast.scheduler.outputs.calendars import export_week, write_csvs
-    from staffcast.scheduler.outputs.plots import plot_coverage, plot_roster_gantt, plot_service_heatmap
+    from staffcast.scheduler.outputs.plots import planner_fonts, warn_if_no_cjk_font
 
-    report = progress or (lambda *args: None)
-    cfg, out_dir = plan.inputs.config, Path(out_dir)
+    cfg = plan.inputs.config
     report("exports", 0, 3, "")
     inputs_summary = {
         "history": f"{plan.inputs.sources['history'].name}: {len(plan.inputs.history.frame):,} intervals",
@@ -223,6 +309,26 @@ def write_outputs(plan: WeekPlan, out_dir: Path, *, progress: Progress | None = 
                           inputs_summary=inputs_summary)
     extra = write_csvs(out_dir, simulation=plan.simulation, backtest=plan.backtest)
     report("exports", 1, 3, "csv, xlsx, ics")
+    warn_if_no_cjk_font([*cfg.channel_names, *(a.agent_id for a in plan.inputs.agents),
+                         *(a.name for a in plan.inputs.agents), *plan.inputs.events.get("name", [])])
+    with planner_fonts():
+        page = _figures_and_report(plan, out_dir, inputs_summary, report)
+    plt.close("all")
+    report("exports", 3, 3, "report.html")
+    paths = {k: v for k, v in written.items() if isinstance(v, Path)}
+    paths.update({p.stem: p for p in extra})
+    paths["report"] = page
+    paths["calendars"] = out_dir / "calendars"
+    return paths
+
+
+def _figures_and_report(plan: WeekPlan, out_dir: Path, inputs_summary: dict[str, str], report: Progress) -> Path:
+    """The report's figures (forecast, coverage, simulated service, roster) and report.html."""
+    from staffcast.forecast.plot import plot_forecast
+    from staffcast.report import backtest_table, write_report
+    from staffcast.scheduler.outputs.plots import plot_coverage, plot_roster_gantt, plot_service_heatmap
+
+    cfg = plan.inputs.config
     recent = plan.inputs.history.frame
     recent = recent[recent["interval_start"] >= recent["interval_start"].max() - pd.Timedelta(days=21)]
     figures: dict[str, object] = {}
@@ -249,10 +355,4 @@ def write_outputs(plan: WeekPlan, out_dir: Path, *, progress: Progress | None = 
                         subtitle=" | ".join(inputs_summary.values()), summary=headline(plan),
                         figures=figures, tables={"Backtest (mean over folds)": backtest_table(plan.backtest)},
                         shortfall=list(roster.shortfall), solver_summary=solver)
-    plt.close("all")
-    report("exports", 3, 3, "report.html")
-    paths = {k: v for k, v in written.items() if isinstance(v, Path)}
-    paths.update({p.stem: p for p in extra})
-    paths["report"] = page
-    paths["calendars"] = out_dir / "calendars"
-    return paths
+    return page
