@@ -6,19 +6,53 @@ Heavy imports live inside the commands so `staffcast --help` stays instant.
 from __future__ import annotations
 
 import functools
+import os
 import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
+from typer.core import TyperGroup
+
+
+class _OneLineErrors(TyperGroup):
+    """Command-line mistakes (a non-integer option value, an unknown option) as one line,
+    `error: ...`, exit code 2, instead of a framed box."""
+
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        try:  # typer >= 0.20 vendors click as typer._click; earlier ones use click itself
+            from typer import _click
+        except ImportError:  # pragma: no cover - older typer
+            import click as _click
+        abort = getattr(_click.exceptions, "Abort", None) or getattr(typer.exceptions, "Abort", RuntimeError)
+
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        try:
+            code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except _click.exceptions.NoArgsIsHelpError as exc:
+            typer.echo(exc.ctx.get_help() if exc.ctx else str(exc))
+            sys.exit(2)
+        except _click.exceptions.ClickException as exc:
+            where = f" (see '{exc.ctx.command_path} --help')" if getattr(exc, "ctx", None) else ""
+            message = " ".join(exc.format_message().split())
+            typer.echo(f"error: {message}{where}", err=True)
+            sys.exit(exc.exit_code)
+        except abort:
+            typer.echo("error: aborted", err=True)
+            sys.exit(1)
+        sys.exit(code if isinstance(code, int) else 0)
+
 
 app = typer.Typer(
     name="staffcast",
+    cls=_OneLineErrors,
     help="Contact-centre workforce management: forecast contacts, compute staffing, "
     "build rosters.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,
+    rich_markup_mode=None,  # help text as written: "[solver]" is a config section, not markup
 )
 
 @app.callback()
@@ -28,18 +62,47 @@ def _root() -> None:
     runs them all on the bundled sample."""
 
 
+def _one_line_warning(message, category, filename, lineno, file=None, line=None) -> str:
+    return f"warning: {' '.join(str(message).split())}\n"
+
+
 def user_errors(command):
-    """Turn an InputError into `error: <one line>` on stderr and exit code 2."""
+    """Turn an InputError into `error: <one line>` on stderr and exit code 2, and Ctrl-C or
+    SIGTERM (in any stage, a roster solve included) into `interrupted ...` on one line and
+    exit code 130 or 143; output folders and files are then left as they were."""
 
     @functools.wraps(command)
     def wrapper(*args, **kwargs):
-        from staffcast.errors import InputError
+        import warnings
 
-        try:
-            return command(*args, **kwargs)
-        except InputError as exc:
-            typer.echo(f"error: {exc}", err=True)
-            raise typer.Exit(2) from None
+        from staffcast import interrupt
+        from staffcast.errors import InputError
+        from staffcast.outputs_folder import COMMITTED, discard_open_folders
+
+        warnings.formatwarning = _one_line_warning
+        with interrupt.handle_signals():
+            try:
+                try:
+                    return command(*args, **kwargs)
+                finally:
+                    discard_open_folders()  # a failed or interrupted run leaves no staging folder
+            except InputError as exc:
+                typer.echo(f"error: {exc}", err=True)
+                raise typer.Exit(2) from None
+            except KeyboardInterrupt as exc:
+                signum = interrupt.signal_of(exc)
+                code = 128 + signum
+                import signal
+
+                out = kwargs.get("out")
+                kept = "" if out is None else (f"; {out} was already complete" if Path(out) in COMMITTED
+                                               else f"; {out} is as it was, nothing half-written")
+                typer.echo(f"interrupted by {signal.Signals(signum).name}: stopped{kept}", err=True)
+                if interrupt.abandoned_work():  # a native solve that cannot be stopped: end now
+                    sys.stdout.flush()
+                    sys.stderr.flush()
+                    os._exit(code)
+                raise typer.Exit(code) from None
 
     return wrapper
 
@@ -71,9 +134,10 @@ def _print_history(console, inputs) -> None:
                   f"{len(inputs.history.closed_dates)} closed days in history.")
 
 
-def _plan_and_export(inputs, out: Path, *, folds: int, backtest_days: int, time_limit: float | None,
-                     model: str, staff_to: str) -> None:
-    """Run every stage with a progress bar each, write the outputs, print the summary."""
+def _plan_and_export(inputs, folder, *, folds: int, backtest_days: int, time_limit: float | None,
+                     model: str, staff_to: str, command: str, options: dict, input_hashes: dict) -> None:
+    """Run every stage with a progress bar each, write the outputs into the staging
+    `folder` (an OutputFolder), swap it in, print the summary."""
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
     from rich.table import Table
 
@@ -92,7 +156,9 @@ def _plan_and_export(inputs, out: Path, *, folds: int, backtest_days: int, time_
 
         plan = pipeline.plan_week(inputs, folds=folds, backtest_days=backtest_days, model=model,
                                   staff_to=staff_to, time_limit_seconds=time_limit, progress=progress)
-        paths = pipeline.write_outputs(plan, out, progress=progress)
+        paths = pipeline.write_outputs(plan, folder, progress=progress, command=command, options=options,
+                                       input_hashes=input_hashes)
+    out = folder.target
     table = Table(title=f"Week of {inputs.config.week_start:%a %d %b %Y}", show_header=False)
     table.add_column("figure")
     table.add_column("value", justify="right")
@@ -106,28 +172,60 @@ def _plan_and_export(inputs, out: Path, *, folds: int, backtest_days: int, time_
         for line in shortfall[:8]:
             console.print(f"  {line}")
     console.print(f"Wrote {len(paths)} outputs to {out}/: " + ", ".join(
-        p.name for p in paths.values()) + f"\nOpen {paths['report']} in a browser.")
+        p.name for p in paths.values()) + f"\nOpen {paths['report']} in a browser.", markup=False)
+
+
+def _check_run_options(*, folds: int, backtest_days: int, time_limit: float | None,
+                       model: str = "auto", staff_to: str = "volume") -> None:
+    """`run` and `demo` options, checked before any file is read (one-line errors)."""
+    import math
+
+    from staffcast.errors import InputError
+    from staffcast.forecast.api import check_models
+
+    if folds < 1:
+        raise InputError("", f"--folds: expected a whole number of backtest windows >= 1, got {folds}")
+    if backtest_days < 1:
+        raise InputError("", f"--backtest-days: expected a whole number of days >= 1, got {backtest_days}")
+    if time_limit is not None and not (math.isfinite(time_limit) and time_limit > 0):
+        raise InputError("", f"--time-limit: expected seconds > 0, got {time_limit:g}")
+    check_models(model, allow_auto=True)
+    if staff_to not in ("volume", "volume_hi"):
+        raise InputError("", f'--staff-to: expected "volume" or "volume_hi", got "{staff_to}"')
+
+
+FORCE_HELP = ("Replace the --out folder even when it holds files an earlier staffcast run did not write "
+              "(they are removed).")
 
 
 @app.command()
 @user_errors
 def demo(
-    out: Annotated[Path, typer.Option(help="Folder for every output file.")] = Path("demo-out"),
+    out: Annotated[Path, typer.Option(help="Folder for every output file; written fresh and swapped in "
+                                      "when complete.")] = Path("demo-out"),
     folds: Annotated[int, typer.Option(help="Backtest folds reported in the summary.")] = 3,
     time_limit: Annotated[float | None, typer.Option(help="Roster solver wall-time limit in seconds "
                                                       "(default: [solver] in data/planning.toml).")] = None,
+    force: Annotated[bool, typer.Option(help=FORCE_HELP)] = False,
 ) -> None:
     """Run the whole weekly pipeline on the bundled sample in data/: backtest, forecast of the
     roster week, requirements, roster (after the sample's previous week's roster), simulated
     check, exports and report.html."""
     from staffcast import pipeline
+    from staffcast.outputs_folder import OutputFolder, describe_inputs
     from staffcast.sample import sample_files
 
-    with sample_files() as (history, events, config, agents, previous):
+    _check_run_options(folds=folds, backtest_days=7, time_limit=time_limit)
+    with sample_files() as (history, events, config, agents, previous), \
+            OutputFolder(out, force=force) as folder:
+        sources = {"history": history, "events": events, "config": config, "agents": agents,
+                   "previous_roster": previous}
+        hashes = describe_inputs(sources)
         inputs = pipeline.load_inputs(history, events, config, agents, previous_roster=previous,
                                       command="staffcast demo")
-    _plan_and_export(inputs, out, folds=folds, backtest_days=7, time_limit=time_limit, model="auto",
-                     staff_to="volume")
+        _plan_and_export(inputs, folder, folds=folds, backtest_days=7, time_limit=time_limit, model="auto",
+                         staff_to="volume", command="staffcast demo", input_hashes=hashes,
+                         options={"folds": folds, "time_limit": time_limit, "force": force})
 
 
 @app.command()
@@ -137,7 +235,8 @@ def run(
     events: Annotated[Path, typer.Option(exists=True, dir_okay=False, help="Events calendar CSV.")],
     config: Annotated[Path, typer.Option("--config", "-c", exists=True, dir_okay=False, help="planning.toml.")],
     agents: Annotated[Path, typer.Option(exists=True, dir_okay=False, help="Agents CSV.")],
-    out: Annotated[Path, typer.Option(help="Folder for every output file.")] = Path("staffcast-out"),
+    out: Annotated[Path, typer.Option(help="Folder for every output file; written fresh and swapped in "
+                                      "when complete.")] = Path("staffcast-out"),
     fill_zero: Annotated[bool, typer.Option(help="Count missing history intervals in open hours as zero "
                                             "contacts.")] = False,
     folds: Annotated[int, typer.Option(help="Backtest folds reported in the summary.")] = 3,
@@ -152,18 +251,25 @@ def run(
         exists=True, dir_okay=False, help="Last week's roster.csv: its shifts that run into this week count as "
         "coverage and its ends bind the rest rule. Without it, shifts may start the day before the week "
         "to cover its first hours.")] = None,
+    force: Annotated[bool, typer.Option(help=FORCE_HELP)] = False,
 ) -> None:
     """The weekly planning routine on your own files in one command: everything `demo` does."""
     from staffcast import pipeline
+    from staffcast.outputs_folder import OutputFolder, describe_inputs
 
-    if staff_to not in ("volume", "volume_hi"):
-        from staffcast.errors import InputError
-
-        raise InputError("", f'--staff-to: expected "volume" or "volume_hi", got "{staff_to}"')
-    inputs = pipeline.load_inputs(history, events, config, agents, fill_zero=fill_zero,
-                                  previous_roster=previous_roster, command="staffcast run")
-    _plan_and_export(inputs, out, folds=folds, backtest_days=backtest_days, time_limit=time_limit,
-                     model=model, staff_to=staff_to)
+    _check_run_options(folds=folds, backtest_days=backtest_days, time_limit=time_limit, model=model,
+                       staff_to=staff_to)
+    sources = {"history": history, "events": events, "config": config, "agents": agents,
+               "previous_roster": previous_roster}
+    with OutputFolder(out, force=force, inputs=sources) as folder:
+        inputs = pipeline.load_inputs(history, events, config, agents, fill_zero=fill_zero,
+                                      previous_roster=previous_roster, command="staffcast run")
+        hashes = describe_inputs(sources)
+        options = {"fill_zero": fill_zero, "folds": folds, "backtest_days": backtest_days, "model": model,
+                   "staff_to": staff_to, "time_limit": time_limit, "force": force}
+        _plan_and_export(inputs, folder, folds=folds, backtest_days=backtest_days, time_limit=time_limit,
+                         model=model, staff_to=staff_to, command="staffcast run", options=options,
+                         input_hashes=hashes)
 
 
 @app.command()
@@ -317,10 +423,16 @@ def staff(
                                                   "factor.")] = 1.0,
     deflection: Annotated[list[str] | None, typer.Option(help="What-if: CHANNEL=SHARE of contacts a bot answers "
                                                          "before an agent (repeatable), e.g. chat=0.2.")] = None,
+    method: Annotated[str | None, typer.Option(help="Queue staffing over time: sipp (per-interval Erlang C/A), "
+                                               "mol (Erlang C/A at the modified offered load, lagging the "
+                                               "arrivals) or isa (raised where a simulation with queues carried "
+                                               "over misses the target). Default: [staffing] method of the "
+                                               "config (isa).")] = None,
 ) -> None:
     """Agents and staff per channel and interval: Erlang C (Erlang A with patience) for queue
-    channels with chat concurrency, FIFO backlog within response_hours for deferred channels;
-    staff = agents grossed up for shrinkage. Prints peak staff and agent-hours per channel."""
+    channels with chat concurrency, over time by --method (sipp, mol or isa), FIFO backlog
+    within response_hours for deferred channels; staff = agents grossed up for shrinkage.
+    Prints peak staff and agent-hours per channel."""
     from rich import box
     from rich.console import Console
     from rich.table import Table
@@ -333,6 +445,8 @@ def staff(
 
     if staff_to not in ("volume", "volume_hi"):
         raise InputError("", f"--staff-to: expected volume or volume_hi, got {staff_to!r}")
+    if method is not None and method not in ("sipp", "mol", "isa"):
+        raise InputError("", f"--method: expected sipp, mol or isa, got {method!r}")
     if volume_multiplier < 0 or aht_multiplier <= 0:
         raise InputError("", "--volume-multiplier must be >= 0 and --aht-multiplier > 0")
     cfg = load_config(config, needs=(), command="staffcast staff")
@@ -342,10 +456,12 @@ def staff(
             raise InputError("", f"--deflection: unknown channel {name!r}; expected one of "
                              f"{', '.join(cfg.channel_names)}")
     frame = read_forecast(forecast, cfg, staff_to)
+    method = cfg.staffing.method if method is None else method
     req = requirements(frame, cfg, staff_to=staff_to, volume_multiplier=volume_multiplier,
-                       aht_multiplier=aht_multiplier, deflection=shares)
+                       aht_multiplier=aht_multiplier, deflection=shares, method=method)
     write_frame_atomic(req, out)
-    table = Table(title=f"Requirements ({cfg.interval_minutes}-minute intervals, staffed to {staff_to}); "
+    table = Table(title=f"Requirements ({cfg.interval_minutes}-minute intervals, staffed to {staff_to}, "
+                  f"queues by {method}); "
                   "deferred channels: SL within response_hours, ASA = mean reply time", box=box.SIMPLE)
     for column in ("channel", "contacts", "peak\nagents", "peak\nstaff", "agent\nhours", "staff\nhours", "SL",
                    "ASA", "max\nbacklog"):
@@ -454,7 +570,8 @@ def schedule(
                                                  "`staffcast staff`; its `staff` column (agents) is the target.")],
     agents: Annotated[Path, typer.Option("--agents", help="Agents CSV (skills, contract hours, unavailability).")],
     config: Annotated[Path, typer.Option("--config", help="Planning config (planning.toml).")],
-    out: Annotated[Path, typer.Option("--out", help="Folder for roster.csv and coverage.csv.")],
+    out: Annotated[Path, typer.Option("--out", help="Folder for roster.csv, coverage.csv and manifest.json; "
+                                      "written fresh and swapped in when complete.")],
     time_limit: Annotated[float | None, typer.Option(
         "--time-limit", min=0.1, help="Solver wall-clock limit in seconds (overrides [solver] time_limit_seconds).")]
     = None,
@@ -466,6 +583,7 @@ def schedule(
         "--previous-roster", exists=True, dir_okay=False, help="Last week's roster.csv: its shifts that run into "
         "this week count as coverage and its ends bind the rest rule. Without it, shifts may start the day "
         "before the week to cover its first hours.")] = None,
+    force: Annotated[bool, typer.Option(help=FORCE_HELP)] = False,
 ) -> None:
     """Build the week's roster with CP-SAT: who works when, their breaks and channels.
 
@@ -483,6 +601,8 @@ def schedule(
     from staffcast.scheduler.roster.build import build_roster
     from staffcast.scheduler.roster.results.summary import coverage_summary
 
+    sources = {"requirements": requirements, "agents": agents, "config": config, "previous_roster": previous_roster}
+    folder = _schedule_folder(out, force, sources, time_limit=time_limit, workers=workers, seed=seed)
     console = Console(stderr=True)
     cfg = load_config(config, needs=ROSTER, command="staffcast schedule")
     team = load_agents(agents, cfg)
@@ -501,9 +621,11 @@ def schedule(
 
         result = build_roster(frame, team, cfg, previous_roster=last_week, time_limit_seconds=time_limit,
                               workers=workers, seed=seed, on_solution=progress)
-    out.mkdir(parents=True, exist_ok=True)
-    write_frame_atomic(result.roster, out / "roster.csv")
-    write_frame_atomic(result.coverage, out / "coverage.csv")
+    write_frame_atomic(result.roster, folder.path / "roster.csv")
+    write_frame_atomic(result.coverage, folder.path / "coverage.csv")
+    from staffcast.outputs_folder import describe_inputs
+
+    folder.commit(command="staffcast schedule", options=folder.options, inputs=describe_inputs(folder.sources))
     summary = coverage_summary(result.coverage, cfg)
     typer.echo(f"status {result.status} after {result.wall_seconds:.1f} s (first roster "
                f"{result.first_feasible_seconds:.1f} s); objective {result.objective:,.1f}, "
@@ -520,6 +642,17 @@ def schedule(
     if len(result.shortfall) > 20:
         typer.echo(f"  ... and {len(result.shortfall) - 20} more short runs")
     typer.echo(f"wrote {out / 'roster.csv'} and {out / 'coverage.csv'}")
+
+
+def _schedule_folder(out: Path, force: bool, sources: dict, **options):
+    """`schedule`'s output folder, checked before any work (one-line error when unwritable
+    or holding files staffcast did not write), with what its manifest records."""
+    from staffcast.outputs_folder import OutputFolder
+
+    folder = OutputFolder(out, force=force, inputs=sources)
+    folder.sources = sources
+    folder.options = {**options, "force": force}
+    return folder
 
 
 def main() -> None:  # pragma: no cover - console entry point

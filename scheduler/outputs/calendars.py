@@ -7,7 +7,9 @@ crash never leaves a half-written export behind.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
@@ -62,9 +64,46 @@ def write_roster_xlsx(path: str | Path, roster: pd.DataFrame, coverage: pd.DataF
     return path
 
 
+_WINDOWS_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)),
+                     *(f"lpt{i}" for i in range(1, 10))}
+
+
+def _safe_stem(agent_id: str) -> str:
+    """`agent_id` (NFC) with every character that is not a Unicode letter or digit, `.`,
+    `-` or `_` replaced by `_`, no leading dots, at most 80 characters."""
+    text = unicodedata.normalize("NFC", agent_id)
+    stem = "".join(c if c.isalnum() or c in "._-" else "_" for c in text).lstrip(".").rstrip(". ")
+    return stem[:80]
+
+
 def calendar_file_name(agent_id: str) -> str:
-    """``AGENT_ID.ics``, with characters unsafe in file names replaced by ``_``."""
-    return re.sub(r"[^A-Za-z0-9._-]", "_", agent_id).lstrip(".") + ".ics"
+    """``AGENT_ID.ics`` when the ID is a safe file name on every system (Unicode letters and
+    digits such as ``张三01`` included); otherwise the ID with unsafe characters replaced by
+    ``_`` and ``-`` plus 8 hex digits of its SHA-256, so that different IDs never share a
+    file (``a/01`` and ``a:01`` give ``a_01-....ics`` with different digits)."""
+    stem = _safe_stem(agent_id)
+    if stem != agent_id or not stem or stem.lower().partition(".")[0] in _WINDOWS_RESERVED:
+        stem = f"{stem}-{hashlib.sha256(agent_id.encode('utf-8')).hexdigest()[:8]}"
+    return stem + ".ics"
+
+
+def calendar_file_names(agent_ids: Iterable[str]) -> dict[str, str]:
+    """`calendar_file_name` of each ID, made distinct also where only letter case differs
+    (``A01`` and ``a01`` are one file on macOS and Windows): the later ID gets the digits."""
+    names: dict[str, str] = {}
+    taken: set[str] = set()
+    for agent_id in agent_ids:
+        name = calendar_file_name(agent_id)
+        if name.casefold() in taken:
+            digest = hashlib.sha256(agent_id.encode("utf-8")).hexdigest()
+            name = f"{name[:-4]}-{digest[:8]}.ics"
+            n = 8
+            while name.casefold() in taken:
+                n += 2
+                name = f"{name.rsplit('-', 1)[0]}-{digest[:n]}.ics"
+        taken.add(name.casefold())
+        names[agent_id] = name
+    return names
 
 
 def _event(shift: WorkedShift, uid: str, dtstamp: dt.datetime) -> icalendar.Event:
@@ -130,13 +169,9 @@ def write_calendars(folder: str | Path, roster: pd.DataFrame, config: PlanningCo
     target_dir = Path(folder) / "calendars"
     target_dir.mkdir(parents=True, exist_ok=True)
     written = []
-    seen_files: dict[str, str] = {}
+    file_names = calendar_file_names(sorted(by_agent))
     for agent_id, agent_shifts in by_agent.items():
-        file_name = calendar_file_name(agent_id)
-        if file_name in seen_files:
-            raise ValueError(f"agents {seen_files[file_name]!r} and {agent_id!r} map to the same "
-                             f"calendar file {file_name}")
-        seen_files[file_name] = agent_id
+        file_name = file_names[agent_id]
         calendar = agent_calendar(agent_id, agent_shifts, config, name=names.get(agent_id, ""),
                                   dtstamp=dtstamp)
         target = target_dir / file_name

@@ -7,8 +7,14 @@ greyscale printing). Times are drawn in the planning timezone of the frames.
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import io
+import logging
+import warnings
+from collections.abc import Iterable, Iterator
 
+import matplotlib as mpl
 import matplotlib.dates as mdates
 import numpy as np
 import pandas as pd
@@ -25,9 +31,84 @@ _SCHEDULED = "#1f4e9a"  # dark blue: reads as near-black in greyscale, apart fro
 _SHORT = "#c0392b"
 
 
+# Fonts tried, in order, for characters DejaVu Sans lacks (Chinese, Japanese, Korean agent
+# IDs and channel names): Debian's fonts-noto-cjk and fonts-wqy-zenhei (`make test` installs
+# the latter), then the usual macOS and Windows ones.
+CJK_FONTS = ("Noto Sans CJK SC", "Noto Sans CJK JP", "Source Han Sans SC", "WenQuanYi Zen Hei",
+             "WenQuanYi Micro Hei", "Droid Sans Fallback", "PingFang SC", "Hiragino Sans GB",
+             "Microsoft YaHei", "SimHei", "Arial Unicode MS")
+NO_CJK_FONT = ("no CJK-capable font is installed, so Chinese, Japanese and Korean names in charts show "
+               "as empty boxes (Debian: apt-get install fonts-wqy-zenhei or fonts-noto-cjk)")
+
+
+@functools.cache
+def cjk_fonts() -> tuple[str, ...]:
+    """The installed fonts of `CJK_FONTS`, best first. Fonts installed after matplotlib
+    built its font cache are found too (the system font folders are scanned once)."""
+    from matplotlib import font_manager
+
+    def known() -> tuple[str, ...]:
+        names = {f.name for f in font_manager.fontManager.ttflist}
+        return tuple(name for name in CJK_FONTS if name in names)
+
+    found = known()
+    if not found:
+        hints = ("cjk", "wqy", "droid", "sourcehan", "pingfang", "hiragino", "msyh", "simhei", "unicode")
+        for path in font_manager.findSystemFonts():
+            if any(h in path.lower().replace("-", "").replace("_", "") for h in hints):
+                with contextlib.suppress(Exception):
+                    font_manager.fontManager.addfont(path)
+        found = known()
+    return found
+
+
+def needs_cjk_font(texts: Iterable[str]) -> bool:
+    """True when some character of `texts` is outside what DejaVu Sans draws (roughly:
+    CJK ideographs, kana, hangul and full-width forms)."""
+    return any(ord(ch) >= 0x2E80 for text in texts for ch in str(text))
+
+
+@contextlib.contextmanager
+def planner_fonts() -> Iterator[None]:
+    """Matplotlib settings under which text falls back from DejaVu Sans to an installed CJK
+    font glyph by glyph (wrap figure creation and saving in it; `PlannerFigure` draws
+    itself inside it)."""
+    families = ["DejaVu Sans", *cjk_fonts()]
+    log = logging.getLogger("matplotlib.font_manager")  # "Failed to find font weight ..." per text
+    level = log.level
+    with mpl.rc_context({"font.family": families}), warnings.catch_warnings():
+        if len(families) > 1:
+            warnings.filterwarnings("ignore", message=r"Glyph \d+ .*missing from font")
+            log.setLevel(logging.ERROR)
+        try:
+            yield
+        finally:
+            log.setLevel(level)
+
+
+def warn_if_no_cjk_font(texts: Iterable[str]) -> None:
+    """Warn (UserWarning, once per call) when `texts` need a CJK font and none is installed."""
+    if needs_cjk_font(texts) and not cjk_fonts():
+        warnings.warn(NO_CJK_FONT, UserWarning, stacklevel=3)
+
+
+def _with_planner_fonts(plot):
+    @functools.wraps(plot)
+    def wrapper(*args, **kwargs):
+        with planner_fonts():
+            return plot(*args, **kwargs)
+
+    return wrapper
+
+
 class PlannerFigure(Figure):
     """A matplotlib Figure that also shows itself in Jupyter when pyplot was never imported
-    (no pyplot state: nothing to close, no double display)."""
+    (no pyplot state: nothing to close, no double display), and draws its text with the
+    CJK fallback fonts of `planner_fonts`."""
+
+    def draw(self, renderer) -> None:
+        with planner_fonts():
+            super().draw(renderer)
 
     def _repr_png_(self) -> bytes:
         buffer = io.BytesIO()
@@ -76,6 +157,7 @@ def _regular(part: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     return part.reindex(grid)
 
 
+@_with_planner_fonts
 def plot_coverage(coverage: pd.DataFrame, channel: str | None = None, *,
                   timezone: str | None = None) -> Figure:
     """Required vs scheduled staff per interval, one panel per channel (or only `channel`).
@@ -118,6 +200,7 @@ def plot_coverage(coverage: pd.DataFrame, channel: str | None = None, *,
     return fig
 
 
+@_with_planner_fonts
 def plot_service_heatmap(frame: pd.DataFrame, channel: str, *, target: float | None = None,
                          timezone: str | None = None, coverage: pd.DataFrame | None = None) -> Figure:
     """Service level (%) per day (rows) and interval of the day (columns) for one channel.
@@ -203,6 +286,7 @@ def _rects(ax, rects: list[tuple[float, float, float, float]], **style) -> None:
         ax.add_collection(PolyCollection(verts, **style), autolim=False)
 
 
+@_with_planner_fonts
 def plot_roster_gantt(roster: pd.DataFrame, assignments: pd.DataFrame | None = None, *,
                       timezone: str | None = None, agent_order: list[str] | None = None) -> Figure:
     """The week's shifts per agent as horizontal bars; breaks are white hatched gaps.

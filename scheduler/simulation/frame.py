@@ -5,7 +5,8 @@ Input is either
 - a coverage frame (`channel`, `interval_start`, `scheduled`, ...) joined with a
   requirements frame for `volume` and `aht_seconds`: simulated with
   ``floor(scheduled * (1 - shrinkage))`` productive agents (a fraction of an agent does
-  not answer contacts), the same staff `projected_service_level` uses.
+  not answer contacts), the same staff `projected_service_level` uses. A coverage row
+  without a requirements row (closed hours, which coverage lists) has no contacts.
 
 Output: `channel`, `interval_start`, `sim_service_level`, `sim_service_level_halfwidth`
 (95%, over replications), `sim_asa_seconds`, `sim_abandon_rate`, one row per input row in
@@ -37,10 +38,10 @@ def productive_agents(frame: pd.DataFrame, config: PlanningConfig,
         keys = ["channel", "interval_start"]
         merged = frame[keys + ["scheduled"]].merge(requirements[keys + ["volume", "aht_seconds"]], on=keys,
                                                    how="left", validate="one_to_one")
-        if merged["volume"].isna().any():
-            row = merged.index[merged["volume"].isna()][0]
-            raise ValueError(f"coverage row {row} ({merged.at[row, 'channel']}, "
-                             f"{merged.at[row, 'interval_start']}) has no matching requirements row")
+        # Coverage lists every interval of the week, closed hours included; the requirements
+        # have rows only where the forecast has contacts. No row: no contacts arrive then
+        # (the scheduled agents still work any queue carried over).
+        merged["volume"] = merged["volume"].fillna(0.0)
         shrink = merged["channel"].map({c.name: c.shrinkage for c in config.channels})
         merged["agents"] = np.floor(merged["scheduled"].to_numpy(float) * (1.0 - shrink.to_numpy(float)) + 1e-9)
         return merged.drop(columns="scheduled")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from zoneinfo import ZoneInfo
 
 import icalendar
@@ -10,7 +11,7 @@ import pandas as pd
 import pytest
 from outputs_frames import make_roster, write_config
 
-from staffcast.scheduler.outputs.calendars import calendar_file_name, write_calendars
+from staffcast.scheduler.outputs.calendars import calendar_file_name, calendar_file_names, write_calendars
 
 
 def parse(path):
@@ -100,10 +101,32 @@ def test_unrostered_agent_gets_empty_calendar(tmp_path, roster, config, agents):
     assert "Zhang Min" in str(empty["X-WR-CALNAME"])
 
 
-@pytest.mark.parametrize("agent_id, name", [("A01", "A01.ics"), ("team/7 x", "team_7_x.ics"),
-                                            ("..secret", "secret.ics")])
+@pytest.mark.parametrize("agent_id, name", [("A01", "A01.ics"), ("张三01", "张三01.ics"), ("Zoë-2", "Zoë-2.ics"),
+                                            ("team/7 x", "team_7_x-"), ("..secret", "secret-"), ("CON", "CON-")])
 def test_calendar_file_names_are_safe(agent_id, name):
-    assert calendar_file_name(agent_id) == name
+    """Unicode letters and digits stay; anything unsafe is replaced and the ID's hash added."""
+    file_name = calendar_file_name(agent_id)
+    assert file_name == name if name.endswith(".ics") else re.fullmatch(re.escape(name) + r"[0-9a-f]{8}\.ics",
+                                                                          file_name)
+
+
+def test_calendar_file_names_are_distinct():
+    ids = ["张三01", "李四01", "a/01", "a:01", "a 01", "A01", "a01"]
+    names = calendar_file_names(ids)
+    assert len({n.casefold() for n in names.values()}) == len(ids)
+    assert names["张三01"] == "张三01.ics" and names["李四01"] == "李四01.ics" and names["A01"] == "A01.ics"
+
+
+def test_chinese_agent_ids_get_a_calendar_each(tmp_path, config):
+    roster = make_roster(config)
+    first, second = roster["agent_id"].unique()[:2]
+    roster["agent_id"] = roster["agent_id"].replace({first: "张三01", second: "李四01"})
+    paths = write_calendars(tmp_path, roster, config)
+    assert {"张三01.ics", "李四01.ics"} <= {p.name for p in paths}
+    assert len(paths) == roster["agent_id"].nunique()
+    cal = parse(tmp_path / "calendars" / "张三01.ics")
+    assert len(cal.walk("VEVENT")) == (roster["agent_id"] == "张三01").sum()
+    assert all(str(e["UID"]).endswith("-张三01@staffcast") for e in cal.walk("VEVENT"))
 
 
 def test_export_week_writes_every_file(tmp_path, roster, coverage, config, agents):

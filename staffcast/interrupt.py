@@ -1,0 +1,163 @@
+"""Ctrl-C and SIGTERM: stop any stage promptly, also inside a long native solve.
+
+Python runs a signal handler only between bytecodes of the main thread, so a signal that
+arrives while the main thread sits in one long C++ call (a CP-SAT or HiGHS solve) waits
+until the call returns, and CP-SAT by default installs its own SIGINT handler that ends
+the search quietly with the best roster so far (exit 0, a worse roster). This module
+fixes both:
+
+- `handle_signals()` (the command line wraps every command in it) makes SIGINT and SIGTERM
+  raise `Interrupted` (a `KeyboardInterrupt` carrying the signal number) in the main
+  thread; later signals during the clean-up are ignored, so the clean-up finishes.
+- `run_interruptible(work, stop=...)` runs `work()` in a worker thread while the main
+  thread waits in short, interruptible joins; when a signal (or Ctrl-C in a notebook)
+  interrupts the wait it calls `stop()` (e.g. `CpSolver.StopSearch`), waits up to
+  `grace_seconds` for the worker and re-raises. Without `stop` (a solver that cannot be
+  stopped, such as HiGHS through pywraplp) the worker is abandoned and the exception
+  propagates at once.
+- `solve_cp(solver, model, callback)` is `solver.Solve(model, callback)` made
+  interruptible: CP-SAT's own SIGINT handler off, the solve stopped by `StopSearch`.
+
+Outside the main thread (signals never reach it) both helpers simply call the work.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import signal
+import threading
+from collections.abc import Callable, Iterator
+from typing import TypeVar
+
+T = TypeVar("T")
+
+SIGNALS = (signal.SIGINT, signal.SIGTERM)
+_abandoned: list[threading.Thread] = []
+
+
+class Interrupted(KeyboardInterrupt):
+    """Raised in the main thread on SIGINT or SIGTERM; `signum` is the signal, and
+    `exit_code` the shell convention 128 + signum (130 for SIGINT, 143 for SIGTERM)."""
+
+    def __init__(self, signum: int = signal.SIGINT) -> None:
+        super().__init__(signal.Signals(signum).name)
+        self.signum = int(signum)
+
+    @property
+    def name(self) -> str:
+        return signal.Signals(self.signum).name
+
+    @property
+    def exit_code(self) -> int:
+        return 128 + self.signum
+
+
+def signal_of(exc: BaseException) -> int:
+    """The signal behind a KeyboardInterrupt (SIGINT for a plain one)."""
+    return getattr(exc, "signum", signal.SIGINT)
+
+
+def _in_main_thread() -> bool:
+    return threading.current_thread() is threading.main_thread()
+
+
+@contextlib.contextmanager
+def handle_signals() -> Iterator[None]:
+    """Inside the block, SIGINT and SIGTERM raise `Interrupted` in the main thread. After the
+    first one, further signals are ignored until the block ends (so clean-up of temporary
+    files and folders runs to the end); the previous handlers are restored on exit."""
+    if not _in_main_thread():
+        yield
+        return
+    previous = {s: signal.getsignal(s) for s in SIGNALS}
+
+    def raise_interrupted(signum, frame):  # noqa: ARG001 - the signal module's signature
+        for s in SIGNALS:
+            signal.signal(s, signal.SIG_IGN)
+        raise Interrupted(signum)
+
+    for s in SIGNALS:
+        signal.signal(s, raise_interrupted)
+    try:
+        yield
+    finally:
+        for s, handler in previous.items():
+            signal.signal(s, handler if handler is not None else signal.SIG_DFL)
+
+
+@contextlib.contextmanager
+def deferred() -> Iterator[None]:
+    """Hold SIGINT and SIGTERM back for a short critical step (the renames that swap an
+    output folder in): a signal arriving inside the block is acted on, as the handler in
+    force before it would have, just after the block."""
+    if not _in_main_thread():
+        yield
+        return
+    caught: list[int] = []
+    previous = {s: signal.getsignal(s) for s in SIGNALS}
+    for s in SIGNALS:
+        if previous[s] != signal.SIG_IGN:
+            signal.signal(s, lambda signum, frame: caught.append(signum))
+    try:
+        yield
+    finally:
+        for s, handler in previous.items():
+            signal.signal(s, handler if handler is not None else signal.SIG_DFL)
+    if caught:
+        handler = previous[caught[0]]
+        if callable(handler):
+            handler(caught[0], None)
+        raise Interrupted(caught[0])
+
+
+def run_interruptible(work: Callable[[], T], *, stop: Callable[[], object] | None = None,
+                      grace_seconds: float = 1.5, poll_seconds: float = 0.05) -> T:
+    """`work()`, run so that a signal stops it: in a worker thread while the main thread
+    waits. On a KeyboardInterrupt (or `Interrupted`) during the wait, call `stop()` (when
+    given), wait up to `grace_seconds` for the worker, then re-raise. An exception of
+    `work` is re-raised in the caller; its result is returned."""
+    if not _in_main_thread():
+        return work()
+    outcome: dict[str, object] = {}
+
+    def target() -> None:
+        try:
+            outcome["value"] = work()
+        except BaseException as exc:  # handed to the caller's thread
+            outcome["error"] = exc
+
+    worker = threading.Thread(target=target, name="staffcast-interruptible", daemon=True)
+    worker.start()
+    try:
+        while worker.is_alive():
+            worker.join(poll_seconds)
+    except BaseException:
+        if stop is not None:
+            with contextlib.suppress(Exception):
+                stop()
+        worker.join(grace_seconds)
+        if worker.is_alive():
+            _abandoned.append(worker)
+        raise
+    if "error" in outcome:
+        raise outcome["error"]  # type: ignore[misc]
+    return outcome["value"]  # type: ignore[return-value]
+
+
+def solve_cp(solver, model, callback=None):
+    """`solver.Solve(model, callback)` for an OR-Tools `cp_model.CpSolver`, stoppable by
+    SIGINT/SIGTERM within a fraction of a second: CP-SAT's own SIGINT handler is switched
+    off (`catch_sigint_signal = False`, which would otherwise end the search quietly with
+    the roster so far) and the search is stopped with `solver.StopSearch()` when the signal
+    arrives; the signal's `Interrupted` (KeyboardInterrupt) then propagates. Returns the
+    CP-SAT status."""
+    solver.parameters.catch_sigint_signal = False
+    if callback is None:
+        return run_interruptible(lambda: solver.Solve(model), stop=solver.StopSearch)
+    return run_interruptible(lambda: solver.Solve(model, callback), stop=solver.StopSearch)
+
+
+def abandoned_work() -> bool:
+    """True when an interrupted worker (a native solve that could not be stopped) is still
+    running; the command line then ends the process with `os._exit` after its message."""
+    return any(t.is_alive() for t in _abandoned)
