@@ -250,7 +250,13 @@ def _channel(toml: _Toml, table: dict, index: int) -> ChannelConfig:
     _check_keys(toml, table, _CHANNEL_KEYS, sec, index)
     name = table.get("name")
     if not isinstance(name, str) or not re.fullmatch(r"[a-z][a-z0-9_]*", name.strip().lower()):
-        raise toml.error(sec, index, "name", f"expected a channel name like \"voice\", got {describe(name)}")
+        text = name.strip().lower() if isinstance(name, str) else ""
+        bad = next((c for i, c in enumerate(text) if not (c in "abcdefghijklmnopqrstuvwxyz"
+                                                          or (i and c in "0123456789_"))), None)
+        why = (f" ({bad!r} is not allowed: channel names are ASCII a-z, 0-9 and _, starting with a letter, "
+               "as they are keys in every file and in ;-lists; agent IDs may be any UTF-8)" if bad is not None
+               else "")
+        raise toml.error(sec, index, "name", f"expected a channel name like \"voice\", got {describe(name)}{why}")
     kind = table.get("kind", "queue")
     if kind not in ("queue", "deferred"):
         raise toml.error(sec, index, "kind", f'expected "queue" or "deferred", got {describe(kind)}')
