@@ -13,9 +13,18 @@ frame. Columns (one row per forecast row, in the forecast's order):
 - `backlog`: contacts waiting at the interval end (deferred channels; 0 for queues);
 - `abandon_rate`: share of offered contacts abandoning (Erlang A channels; else 0).
 
-Queue channels (kind = "queue"): Erlang C, or Erlang A when `patience_seconds` is set;
-every interval with forecast contacts is staffed (the forecast decides when a queue channel
-has contacts; open hours shape the deferred backlog).
+Queue channels (kind = "queue"): Erlang C, or Erlang A when `patience_seconds` is set,
+applied over time by `method` (`[staffing] method`; docs/staffing.md):
+- "sipp": per interval at its own load; every interval with forecast contacts is staffed
+  and one without gets none (the forecast decides when a queue channel has contacts; open
+  hours shape the deferred backlog); the figures below are Erlang C/A at `agents`;
+- "mol": at the modified offered load, which lags the arrivals
+  (`staffcast.scheduler.staffing.time_varying`); an interval without contacts right after
+  busy ones may need agents; the figures are the stationary ones at the modified load,
+  averaged over the interval; with constant arrivals this is "sipp" exactly;
+- "isa" (the default): raised from min(sipp, mol) where a seeded simulation with queues
+  carried over misses the target; the figures are that simulation's at `agents` (occupancy:
+  modified load x (1 - abandonment) / slots).
 `service_level` is the share of offered contacts answered within `answer_seconds`
 (abandoned contacts count as missed), `asa_seconds` the mean wait of answered contacts,
 `occupancy` the share of agent (slot) time busy.
@@ -41,8 +50,8 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from staffcast.config import ChannelConfig, PlanningConfig
-from staffcast.scheduler.staffing import deferred
+from staffcast.config import STAFFING_METHODS, ChannelConfig, PlanningConfig
+from staffcast.scheduler.staffing import deferred, time_varying
 from staffcast.scheduler.staffing.erlang import asa_seconds, occupancy, offered_load, required_agents, service_level
 from staffcast.scheduler.staffing.erlang_a import erlang_a, required_agents_a
 
@@ -109,6 +118,75 @@ def projected_service_level(channel: ChannelConfig, interval_start: pd.Series, v
     return queue_performance(channel, volume, aht, np.floor(agents + 1e-9), interval_minutes)["service_level"]
 
 
+def _grid(starts: pd.Series, interval_minutes: int, name: str) -> tuple[np.ndarray, int]:
+    """Positions of a channel's interval starts on its regular grid, and the grid's size."""
+    stamps = pd.DatetimeIndex(starts)
+    step = pd.Timedelta(minutes=interval_minutes)
+    first = stamps.min()
+    pos = np.asarray((stamps - first) // step, dtype=np.int64)
+    if np.any((stamps - first) % step != pd.Timedelta(0)) or np.unique(pos).size != pos.size:
+        raise ValueError(f"channel {name!r}: interval starts must be distinct and on the grid")
+    return pos, int(pos.max()) + 1
+
+
+def isa_seed(config: PlanningConfig, name: str) -> int:
+    """ISA's simulation seed for a channel: fixed by `[solver] seed` and the channel's place
+    in the config, and a stream apart from the seeds `simulate_frame` uses (seed + k), so a
+    later simulation checks ISA's plan on contacts it never saw."""
+    k = config.channel_names.index(name)
+    return int(np.random.SeedSequence([config.solver.seed, k, 14]).generate_state(1)[0])
+
+
+def time_varying_queue(channel: ChannelConfig, starts: pd.Series, volume: np.ndarray, aht_seconds: np.ndarray,
+                       interval_minutes: int, method: str, seed: int = 0) -> tuple[np.ndarray, dict]:
+    """Agents and figures of one queue channel's rows under `method` "mol" or "isa" (see
+    `staffcast.scheduler.staffing.time_varying`). The rows are laid on the channel's
+    regular grid; grid intervals without a row have no contacts and no agents (closed).
+
+    Concurrency: the offered load is computed with the stretched handle time, in slots, and
+    agents = ceil(slots / concurrency) (ISA: the simulation runs agents x concurrency
+    slots). Patience: Erlang A at the modified offered load (MOL), abandonment in the
+    simulation (ISA). Shrinkage is not used here (`staff` grosses agents up afterwards).
+    Figures: MOL's are the stationary Erlang C/A figures at the modified offered load,
+    averaged over each interval; ISA's are its own simulation's at the final agents (mean
+    over the replications; occupancy = mean modified load x (1 - abandonment) / slots).
+    """
+    pos, size = _grid(starts, interval_minutes, channel.name)
+    vol_g, aht_g = np.zeros(size), np.zeros(size)
+    vol_g[pos], aht_g[pos] = volume, np.where(volume > 0, aht_seconds, 0.0)
+    eff_g = np.where(vol_g > 0, effective_aht(channel, aht_g), 0.0)
+    c = channel.concurrency
+    kw = dict(service_level_target=channel.service_level, answer_seconds=channel.answer_seconds,
+              patience_seconds=channel.patience_seconds, asa_target_seconds=channel.asa_seconds)
+    slots = time_varying.mol_required_agents(vol_g, eff_g, interval_minutes, max_occupancy=channel.max_occupancy,
+                                             **kw)
+    mol = -(-slots[pos] // c)
+    if method == "mol":
+        agents_g = np.zeros(size)
+        agents_g[pos] = mol
+        perf = time_varying.mol_performance(vol_g, eff_g, agents_g * c, interval_minutes,
+                                            answer_seconds=channel.answer_seconds,
+                                            patience_seconds=channel.patience_seconds)
+        return mol, {"service_level": perf.service_level[pos], "asa_seconds": perf.asa_seconds[pos],
+                     "occupancy": perf.occupancy[pos], "abandon_rate": perf.abandon_rate[pos]}
+    mean_load = time_varying.modified_offered_load(vol_g, eff_g, interval_minutes)
+    floor = np.zeros(size)
+    if channel.max_occupancy is not None:  # the busy share of the modified load, as MOL judges it
+        floor[pos] = np.ceil(mean_load[pos] / (channel.max_occupancy * c) - 1e-9)
+    start = np.zeros(size)
+    start[pos] = np.minimum(queue_agents(channel, volume, aht_seconds, interval_minutes), mol)
+    staffed = np.zeros(size, dtype=bool)
+    staffed[pos] = True
+    res = time_varying.isa_agents(vol_g, np.where(vol_g > 0, aht_g, 1.0), np.maximum(start, floor),
+                                  interval_minutes=interval_minutes, concurrency=c,
+                                  concurrency_slowdown=channel.concurrency_slowdown, staffed=staffed, seed=seed, **kw)
+    slots_g = res.agents * c
+    with np.errstate(divide="ignore", invalid="ignore"):
+        occ = np.where(mean_load <= 0, 0.0, np.minimum(mean_load * (1 - res.abandon_rate) / slots_g, 1.0))
+    return res.agents[pos], {"service_level": res.service_level[pos], "asa_seconds": res.asa_seconds[pos],
+                             "occupancy": occ[pos], "abandon_rate": res.abandon_rate[pos]}
+
+
 def _volume(forecast: pd.DataFrame, staff_to: str) -> np.ndarray:
     if staff_to not in ("volume", "volume_hi"):
         raise ValueError(f'staff_to must be "volume" or "volume_hi", got {staff_to!r}')
@@ -119,8 +197,14 @@ def _volume(forecast: pd.DataFrame, staff_to: str) -> np.ndarray:
 
 def requirements(forecast: pd.DataFrame, config: PlanningConfig, *, staff_to: str = "volume",
                  volume_multiplier: float = 1.0, aht_multiplier: float = 1.0,
-                 deflection: Mapping[str, float] | None = None) -> pd.DataFrame:
+                 deflection: Mapping[str, float] | None = None, method: str | None = None) -> pd.DataFrame:
     """The requirements frame (see the module docstring) for a forecast frame.
+
+    `method` staffs the queue channels: "sipp" (per-interval Erlang C/A), "mol" (Erlang C/A
+    at the modified offered load) or "isa" (simulation-based iterative staffing); None
+    takes the config's `[staffing] method` ("isa" unless set; see
+    `staffcast.scheduler.staffing.time_varying`). Deferred channels are planned the same
+    way under every method.
 
     `staff_to` = "volume" (the central forecast) or "volume_hi" (the upper 80% bound, for
     risk-averse plans). What-if knobs: `volume_multiplier` scales contacts,
@@ -128,6 +212,9 @@ def requirements(forecast: pd.DataFrame, config: PlanningConfig, *, staff_to: st
     self-service bot answers before they reach an agent (in [0, 1)). Channels absent from
     `config` raise ValueError; rows keep the forecast's order.
     """
+    method = config.staffing.method if method is None else method
+    if method not in STAFFING_METHODS:
+        raise ValueError(f"method must be one of {', '.join(STAFFING_METHODS)}, got {method!r}")
     deflection = dict(deflection or {})
     for name, share in deflection.items():
         if name not in config.channel_names:
@@ -161,9 +248,13 @@ def requirements(forecast: pd.DataFrame, config: PlanningConfig, *, staff_to: st
             perf = {"service_level": res.service_level[back], "asa_seconds": res.asa_seconds[back],
                     "occupancy": res.occupancy[back], "backlog": res.backlog[back],
                     "abandon_rate": np.zeros(rows.size)}
-        else:
+        elif method == "sipp" or not np.any(vol > 0):
             agents = queue_agents(channel, vol, aht, minutes)
             perf = queue_performance(channel, vol, aht, agents, minutes)
+            perf["backlog"] = np.zeros(rows.size)
+        else:
+            agents, perf = time_varying_queue(channel, frame["interval_start"].iloc[rows], vol, aht, minutes, method,
+                                              seed=isa_seed(config, name))
             perf["backlog"] = np.zeros(rows.size)
         out["volume"][rows] = vol
         out["aht_seconds"][rows] = np.nan_to_num(aht_all[rows], nan=0.0)
