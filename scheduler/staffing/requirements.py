@@ -235,6 +235,14 @@ def requirements(forecast: pd.DataFrame, config: PlanningConfig, *, staff_to: st
         rows = np.asarray(rows)
         vol = np.maximum(volume_all[rows], 0.0) * (1.0 - deflection.get(name, 0.0))
         aht = np.where(vol > 0, np.nan_to_num(aht_all[rows], nan=0.0), 0.0)
+        # The upper band can be positive where the central forecast, and so its handle time,
+        # is empty (a channel or hour without contacts): there the channel's mean known handle
+        # time is used, and without any the band's contacts are not staffed.
+        gap = (vol > 0) & (aht <= 0) & ~(np.asarray(frame["volume"], dtype=float)[rows] > 0)
+        if staff_to != "volume" and gap.any():
+            known = aht > 0
+            aht = np.where(gap, aht[known].mean(), aht) if known.any() else aht
+            vol = np.where(gap & ~known.any(), 0.0, vol)
         if np.any((vol > 0) & (aht <= 0)):
             raise ValueError(f"channel {name!r}: aht_seconds must be > 0 where volume > 0")
         if channel.kind == "deferred":
@@ -257,7 +265,7 @@ def requirements(forecast: pd.DataFrame, config: PlanningConfig, *, staff_to: st
                                               seed=isa_seed(config, name))
             perf["backlog"] = np.zeros(rows.size)
         out["volume"][rows] = vol
-        out["aht_seconds"][rows] = np.nan_to_num(aht_all[rows], nan=0.0)
+        out["aht_seconds"][rows] = np.where(gap & (aht > 0), aht, np.nan_to_num(aht_all[rows], nan=0.0))
         out["agents"][rows] = agents
         out["staff"][rows] = np.ceil(agents / (1.0 - channel.shrinkage) - 1e-9)
         for key, values in perf.items():
