@@ -6,8 +6,11 @@
   the rebound of the days after it exactly as for a listed holiday.
 - **Unexplained days**: a day whose total departs from the structural model's expectation
   (its smoothed baseline times the learned effect of the events on that day) by more than
-  the day band: SCREEN_Z robust standard deviations of the channel's log day residuals,
-  and at least SCREEN_MIN_SHARE. Days an event influences are explained by it and never
+  the day band: SCREEN_Z standard deviations of the channel's log day residuals (a robust
+  day-level spread plus the day's Poisson noise, so quiet days are judged by their own noise),
+  and at least SCREEN_MIN_SHARE, or half as many on a day whose residuals pooled over the
+  channels pass SCREEN_Z (a wave nobody listed lifts several channels at once). Days an
+  event influences are explained by it and never
   flagged. Flagged days are dropped from the history the models are fitted on (`drop_days`):
   they leave the baseline fit, the intraday profile and the naive models' source weeks
   (which then reach one week further back), and are listed for the planner.
@@ -116,7 +119,7 @@ def screen_days(frame: pd.DataFrame, events: pd.DataFrame, *, interval_minutes: 
     model.fit(frame, events, interval_minutes=interval_minutes, timezone=timezone)
     day = _naive_days(frame)
     totals = frame.assign(day=day.to_numpy()).groupby(["channel", "day"], sort=True)["volume"].sum()
-    rows = []
+    parts = []
     for channel, part in totals.groupby(level=0):
         channel = str(channel)
         part = part.droplevel(0)
@@ -133,16 +136,44 @@ def screen_days(frame: pd.DataFrame, events: pd.DataFrame, *, interval_minutes: 
         usable = ~explained & np.isfinite(resid) & (expected > 0)
         if usable.sum() < MIN_SCREEN_DAYS:
             continue
-        r = resid[usable]
-        sigma = 1.4826 * float(np.median(np.abs(r - np.median(r))))
-        limit = max(SCREEN_Z * sigma, np.log1p(SCREEN_MIN_SHARE))
-        hit = np.flatnonzero(usable & (np.abs(resid) > limit))
-        hit = hit[np.argsort(-np.abs(resid[hit]))][:max(1, int(SCREEN_MAX_SHARE * usable.sum()))]
-        for i in hit:
-            dev = actual[i] / expected[i] - 1.0
-            rows.append({"channel": channel, "day": days[i], "kind": "unexplained", "volume": actual[i],
-                         "expected": float(expected[i]), "deviation": float(dev),
-                         "note": f"{days[i]:%Y-%m-%d} {channel} {dev:+.0%} unexplained: add an event?"})
+        # Day noise = a day-level share common to all days + Poisson noise (1 / expected in logs).
+        r, poisson = resid[usable], 1.0 / np.maximum(expected[usable], 1.0)
+        spread = 1.4826 * float(np.median(np.abs(r - np.median(r))))
+        sigma = np.sqrt(max(spread**2 - float(np.median(poisson)), 1e-6) + poisson)
+        parts.append(pd.DataFrame({"channel": channel, "day": days[usable], "volume": actual[usable],
+                                   "expected": expected[usable], "z": r / sigma,
+                                   "resid": resid[usable]}))
+    if not parts:
+        return pd.DataFrame(columns=FINDING_COLUMNS)
+    days = pd.concat(parts, ignore_index=True)
+    # A wave nobody listed lifts several channels at once: the channels' residuals of a day
+    # pooled (sum / sqrt(n)) reveal it where each channel's day noise alone would hide it.
+    joint = days.groupby("day")["z"].agg(["sum", "size"])
+    days["joint"] = (joint["sum"] / np.sqrt(joint["size"])).reindex(days["day"]).to_numpy()
+    alone = days["z"].abs() > SCREEN_Z
+    pooled = (days["joint"].abs() > SCREEN_Z) & (np.sign(days["joint"]) == np.sign(days["z"])) \
+        & (days["z"].abs() > SCREEN_Z / 2)
+    hit = days[(alone | pooled) & (days["resid"].abs() > np.log1p(SCREEN_MIN_SHARE))]
+    keep = []
+    for channel, part in hit.groupby("channel"):
+        cap = max(1, int(SCREEN_MAX_SHARE * (days["channel"] == channel).sum()))
+        keep.append(part.loc[part["resid"].abs().sort_values(ascending=False).index[:cap]])
+    if not keep:
+        return pd.DataFrame(columns=FINDING_COLUMNS)
+    hit = pd.concat(keep, ignore_index=True)
+    # The flagged days pulled the smoothed level towards them: their expectation is read
+    # again from a fit without them, so the planner sees the whole departure.
+    refit = (WaveModel() if len(events) else DailyProfileModel()).fit(
+        drop_days(frame, hit), events, interval_minutes=interval_minutes, timezone=timezone)
+    rows = []
+    for channel, part in hit.groupby("channel"):
+        again = pd.DatetimeIndex(part["day"])
+        part = part.assign(expected=refit.baseline_daily(channel, again) * refit.day_multiplier(channel, again))
+        for r in part.itertuples():
+            dev = r.volume / r.expected - 1.0
+            rows.append({"channel": channel, "day": r.day, "kind": "unexplained", "volume": r.volume,
+                         "expected": float(r.expected), "deviation": float(dev),
+                         "note": f"{r.day:%Y-%m-%d} {channel} {dev:+.0%} unexplained: add an event?"})
     out = pd.DataFrame(rows, columns=FINDING_COLUMNS)
     return out.sort_values(["channel", "day"], ignore_index=True) if len(out) else out
 
