@@ -132,7 +132,7 @@ def test_staff_needs_only_planning_and_a_channel_and_matches_erlang_c(tmp_path):
     path = tmp_path / "forecast.csv"
     write_frame_atomic(forecast, path)
     out = tmp_path / "req.csv"
-    result = runner.invoke(cli.app, ["staff", str(path), "-c", str(config), "--out", str(out)])
+    result = runner.invoke(cli.app, ["staff", str(path), "-c", str(config), "--out", str(out), "--method", "sipp"])
     assert result.exit_code == 0, result.output
     req = pd.read_csv(out)
     assert _fewest_agents(100, 180, 0.8, 20) == 14  # the published figure

@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 from staffing_testdata import load_planning, make_forecast
 
+from staffcast.config import StaffingConfig
 from staffcast.scheduler.staffing.erlang import required_agents
 from staffcast.scheduler.staffing.erlang_a import erlang_a
 from staffcast.scheduler.staffing.requirements import (
@@ -22,7 +23,9 @@ from staffcast.scheduler.staffing.requirements import (
 
 @pytest.fixture
 def planning(tmp_path):
-    return load_planning(tmp_path)
+    # these tests check the per-interval Erlang maths, method "sipp"; the time-varying
+    # methods (and the default, "isa") are tested in test_time_varying.py
+    return dataclasses.replace(load_planning(tmp_path), staffing=StaffingConfig("sipp"))
 
 
 @pytest.fixture
