@@ -209,9 +209,11 @@ def forecast_year(seed: int = 4) -> pd.DataFrame:
 
 
 def planning_toml() -> str:
-    """[planning] and one Erlang C queue channel per CHANNELS entry (no patience, one
-    contact at a time), the same targets pyworkforce is given."""
+    """[planning], per-interval Erlang C staffing (`sipp`) and one queue channel per
+    CHANNELS entry (no patience, one contact at a time), the same targets pyworkforce is
+    given."""
     text = '[planning]\ntimezone = "Asia/Shanghai"\ninterval_minutes = 15\nweek_start = "2026-01-05"\n'
+    text += '\n[staffing]\nmethod = "sipp"  # per-interval Erlang C, as pyworkforce computes\n'
     for name, _, _, sl, answer, occ, _, _ in CHANNELS:
         text += (f'\n[[channel]]\nname = "{name}"\nkind = "queue"\nservice_level = {sl}\n'
                  f"answer_seconds = {answer}\nmax_occupancy = {occ}\nshrinkage = 0.30\n")
