@@ -312,7 +312,8 @@ def forecast(
     daily = frame.groupby("channel").agg(volume=("volume", "sum"), model=("model", "first"))
     for row in daily.itertuples():
         console.print(f"{row.Index}: {row.volume / horizon_days:,.0f} contacts/day over {horizon_days} days "
-                      f"(model {row.model})")
+                      f"(model {row.model}: {result.reasons.get(row.Index, '')})", markup=False)
+    _print_findings(console, result.findings)
     for row in result.event_effects.itertuples():
         size = "" if row.size != row.size else f" (size {row.size:,.0f})"
         effect = (f"{row.peak_uplift:+.0%} at its peak, learned from {row.learned_from} past {row.kind} event(s)"
@@ -321,6 +322,18 @@ def forecast(
                   f"{row.learned_from} past {row.kind} event(s) on this channel)")
         console.print(f"{row.name}{size} on {row.channel}: {effect}")
     console.print(f"wrote {len(frame):,} intervals to {out}")
+
+
+def _print_findings(console, findings, limit: int = 20) -> None:
+    """The days the history shows and the calendar does not: closures learned from the data
+    and unexplained days left out of the fit, one line each (the first `limit`)."""
+    if findings is None or findings.empty:
+        return
+    console.print(f"Found in the history ({len(findings)} day(s) not in the events calendar):", markup=False)
+    for note in findings["note"].head(limit):
+        console.print(f"  {note}", markup=False)
+    if len(findings) > limit:
+        console.print(f"  ... and {len(findings) - limit} more", markup=False)
 
 
 def _plot_channels(history_frame, frame, evs, target: Path) -> None:
@@ -389,7 +402,11 @@ def backtest(
                       fmt(row.event_wape, ".3f"), fmt(row.coverage, ".0%"), fmt(row.poisson_floor, ".3f"),
                       fmt(row.floor_ratio, ".2f"))
     console.print(table)
-    console.print(f"* = automatic choice (lowest mean WAPE; within 1% the simpler model). Wrote {out}")
+    console.print("* = automatic choice (median WAPE over folds; a baseline only when clearly and consistently "
+                  f"better than the structural models). Wrote {out}", markup=False)
+    from staffcast.forecast.api import findings
+
+    _print_findings(console, findings(hist, evs))
 
 
 def _deflection(values: list[str]) -> dict[str, float]:
@@ -517,11 +534,7 @@ def simulate(
             raise InputError(frame, "a coverage file needs --requirements for volume and aht_seconds")
         data = read_coverage(frame, cfg)
         req = read_requirements(requirements, cfg)
-        missing = data.merge(req[["channel", "interval_start"]], how="left", indicator=True)["_merge"] != "both"
-        if missing.any():
-            i = int(np.flatnonzero(missing.to_numpy())[0])
-            raise InputError(frame, f"no requirements row for {data['channel'].iloc[i]} at "
-                             f"{data['interval_start'].iloc[i]:%Y-%m-%d %H:%M}", row=i + 2, column="interval_start")
+        # coverage lists closed hours too; where the requirements have no row no contacts arrive
         erlang = data.merge(req[["channel", "interval_start", "service_level", "volume"]],
                             on=["channel", "interval_start"], suffixes=("_cov", ""))
         if "service_level_cov" in erlang:

@@ -353,6 +353,20 @@ def _figures_and_report(plan: WeekPlan, out_dir: Path, inputs_summary: dict[str,
         solver["staffing-cost gap to LP bound"] = f"{roster.staffing_gap:.2%}"
     page = write_report(out_dir / "report.html", title=f"staffcast: week of {cfg.week_start:%d %b %Y}",
                         subtitle=" | ".join(inputs_summary.values()), summary=headline(plan),
-                        figures=figures, tables={"Backtest (mean over folds)": backtest_table(plan.backtest)},
+                        figures=figures, tables={"Backtest (mean over folds)": backtest_table(plan.backtest),
+                                                 **_findings_table(plan)},
                         shortfall=list(roster.shortfall), solver_summary=solver)
     return page
+
+
+def _findings_table(plan) -> dict[str, pd.DataFrame]:
+    """The report's table of days the history shows and the calendar does not (closures
+    learned from the data, unexplained days left out of the forecast's fit); none when empty."""
+    from staffcast.forecast.api import findings
+
+    found = findings(plan.inputs.history, plan.inputs.events)
+    if found.empty:
+        return {}
+    table = found.assign(day=found["day"].dt.strftime("%Y-%m-%d"), deviation=found["deviation"].map("{:+.0%}".format))
+    return {"Days not in the events calendar": table[["day", "channel", "kind", "deviation", "note"]]}
+
