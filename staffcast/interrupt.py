@@ -32,7 +32,7 @@ from typing import TypeVar
 T = TypeVar("T")
 
 SIGNALS = (signal.SIGINT, signal.SIGTERM)
-_abandoned: list[threading.Thread] = []
+_abandoned: list[threading.Event] = []  # done-events of workers left running
 
 
 class Interrupted(KeyboardInterrupt):
@@ -119,25 +119,26 @@ def run_interruptible(work: Callable[[], T], *, stop: Callable[[], object] | Non
     if not _in_main_thread():
         return work()
     outcome: dict[str, object] = {}
+    done = threading.Event()  # not Thread.join/is_alive: an interrupted join can mark a live thread stopped
 
     def target() -> None:
         try:
             outcome["value"] = work()
         except BaseException as exc:  # handed to the caller's thread
             outcome["error"] = exc
+        finally:
+            done.set()
 
-    worker = threading.Thread(target=target, name="staffcast-interruptible", daemon=True)
-    worker.start()
+    threading.Thread(target=target, name="staffcast-interruptible", daemon=True).start()
     try:
-        while worker.is_alive():
-            worker.join(poll_seconds)
+        while not done.wait(poll_seconds):
+            pass
     except BaseException:
         if stop is not None:
             with contextlib.suppress(Exception):
                 stop()
-        worker.join(grace_seconds)
-        if worker.is_alive():
-            _abandoned.append(worker)
+        if not done.wait(grace_seconds):
+            _abandoned.append(done)
         raise
     if "error" in outcome:
         raise outcome["error"]  # type: ignore[misc]
@@ -160,4 +161,4 @@ def solve_cp(solver, model, callback=None):
 def abandoned_work() -> bool:
     """True when an interrupted worker (a native solve that could not be stopped) is still
     running; the command line then ends the process with `os._exit` after its message."""
-    return any(t.is_alive() for t in _abandoned)
+    return any(not done.is_set() for done in _abandoned)

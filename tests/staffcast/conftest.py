@@ -1,6 +1,7 @@
 """A small planning case for end-to-end command tests that must run in seconds: the
 sample's voice channel (volume scaled down), its last six weeks of history, no events and a
-few voice agents. `small_case(folder, agents=N)` writes it and returns the paths."""
+few voice agents. The `small_case` fixture is the function that writes it and returns the
+paths; `run_args` gives the `staffcast run` command line for it."""
 
 from __future__ import annotations
 
@@ -64,6 +65,14 @@ def run_args(paths: dict[str, Path], out: Path, *extra: str) -> list[str]:
             "--agents", str(paths["agents"]), "--out", str(out), "--folds", "1", "--backtest-days", "7", *extra]
 
 
-@pytest.fixture
-def small(tmp_path) -> dict[str, Path]:
-    return small_case(tmp_path / "in")
+@pytest.fixture(name="small_case")
+def small_case_fixture():
+    """`small_case(folder, agents=N, ...)`: write the small case, return its paths (test
+    modules import nothing from a conftest, so the helpers come as fixtures)."""
+    return small_case
+
+
+@pytest.fixture(name="run_args")
+def run_args_fixture():
+    """`run_args(paths, out, *extra)`: the `staffcast run` arguments for the small case."""
+    return run_args

@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from scipy import stats
 from staffing_testdata import load_planning, make_forecast
 
 from staffcast.scheduler.simulation.frame import OUTPUT_COLUMNS, simulate_frame
@@ -26,27 +27,92 @@ def forecast_factory():
 
 
 
-def test_agrees_with_erlang_c_on_a_stationary_day():
-    res = simulate_intervals(np.full(48, 100.0), 180.0, 14, interval_minutes=30, answer_seconds=20,
-                             replications=20, seed=1)
-    expected = float(service_level(14, 10.0, 180, 20))  # 0.88835
-    assert abs(res.overall_service_level - expected) <= res.overall_service_level_halfwidth
-    assert res.overall_service_level_halfwidth < 0.02
-    assert res.overall_asa_seconds == pytest.approx(float(asa_seconds(14, 10.0, 180)), rel=0.15)
-    # per interval, the Erlang value lies inside most intervals' 95% confidence bands
-    inside = np.abs(res.service_level - expected) <= res.service_level_halfwidth
-    assert inside.mean() >= 0.85
+# Tolerances come from the sampling error: an overall service level must lie within 4
+# standard errors (its own 95% half-width / t(0.975, 19)) of the exact value; ratios whose
+# half-width the simulation does not report (overall ASA, abandonment) within 4 standard
+# deviations of their spread over seeds, measured in `test_statistics_hold_over_20_seeds`
+# (ASA: sd 0.05 for Erlang C, 0.035 for Erlang A; abandonment: sd 0.025). The slow test
+# runs every check on 20 seeds and tests the pooled means too.
+T19 = float(stats.t.ppf(0.975, 19))
+ERLANG_C_SL = float(service_level(14, 10.0, 180, 20))  # 0.88835
+ERLANG_C_ASA = float(asa_seconds(14, 10.0, 180))
+ERLANG_A = erlang_a(12, 10.0, 180.0, 180.0, 20.0)
+
+
+def erlang_c_day(seed: int):
+    return simulate_intervals(np.full(48, 100.0), 180.0, 14, interval_minutes=30, answer_seconds=20,
+                              replications=20, seed=seed)
+
+
+def erlang_a_day(seed: int):
+    return simulate_intervals(np.full(48, 100.0), 180.0, 12, interval_minutes=30, answer_seconds=20,
+                              patience_seconds=180.0, replications=20, seed=seed)
+
+
+def check_erlang_c(res) -> None:
+    se = res.overall_service_level_halfwidth / T19
+    assert abs(res.overall_service_level - ERLANG_C_SL) <= 4 * se
+    assert res.overall_service_level_halfwidth < 0.05
+    assert res.overall_asa_seconds == pytest.approx(ERLANG_C_ASA, rel=4 * 0.05)
+    # Per interval (after a one-hour warm-up from an empty centre) the Erlang value lies in
+    # about 89% of the 95% bands over 20 seeds (bias of the ratio estimator); one seed's 46
+    # intervals stay above 0.89 - 4 x sqrt(0.89 x 0.11 / 46) = 0.70.
+    inside = np.abs(res.service_level[2:] - ERLANG_C_SL) <= res.service_level_halfwidth[2:]
+    assert inside.mean() >= 0.70
     assert np.all(res.abandon_rate == 0)
 
 
+def check_erlang_a(res) -> None:
+    se = res.overall_service_level_halfwidth / T19
+    assert abs(res.overall_service_level - float(ERLANG_A.service_level[0])) <= 4 * se
+    assert res.overall_abandon_rate == pytest.approx(float(ERLANG_A.abandon_rate[0]), rel=4 * 0.025)
+    assert res.overall_asa_seconds == pytest.approx(float(ERLANG_A.asa_seconds[0]), rel=4 * 0.035)
+
+
+def lognormal_gain(seed: int) -> tuple[float, float]:
+    """Service-level gain of handle times with CV 0.4 over exponential ones (same load), and
+    the standard error of that difference."""
+    kw = dict(interval_minutes=30, answer_seconds=20, replications=20, seed=seed)
+    expo = simulate_intervals(np.full(24, 100.0), 180.0, 12, **kw)
+    logn = simulate_intervals(np.full(24, 100.0), 180.0, 12, handle="lognormal", handle_cv=0.4, **kw)
+    se = np.hypot(expo.overall_service_level_halfwidth, logn.overall_service_level_halfwidth) / T19
+    return logn.overall_service_level - expo.overall_service_level, float(se)
+
+
+def test_agrees_with_erlang_c_on_a_stationary_day():
+    check_erlang_c(erlang_c_day(seed=1))
+
+
 def test_agrees_with_erlang_a_on_a_stationary_day():
-    # A 95% interval misses for about one seed in twenty; the seed is fixed, so this is stable.
-    res = simulate_intervals(np.full(48, 100.0), 180.0, 12, interval_minutes=30, answer_seconds=20,
-                             patience_seconds=180.0, replications=20, seed=11)
-    exact = erlang_a(12, 10.0, 180.0, 180.0, 20.0)
-    assert abs(res.overall_service_level - float(exact.service_level[0])) <= res.overall_service_level_halfwidth
-    assert res.overall_abandon_rate == pytest.approx(float(exact.abandon_rate[0]), rel=0.12)
-    assert res.overall_asa_seconds == pytest.approx(float(exact.asa_seconds[0]), rel=0.15)
+    check_erlang_a(erlang_a_day(seed=11))
+
+
+@pytest.mark.slow
+def test_statistics_hold_over_20_seeds():
+    """Every check above on 20 seeds, and the pooled means over seeds within 4 standard
+    errors (sd over seeds / sqrt(20)) of theory: no assertion passes by the luck of a seed."""
+    seeds = range(20)
+    c_sl, c_asa, a_sl, a_ab, a_asa, gains = [], [], [], [], [], []
+    for seed in seeds:
+        c, a = erlang_c_day(seed), erlang_a_day(seed)
+        check_erlang_c(c)
+        check_erlang_a(a)
+        c_sl.append(c.overall_service_level - ERLANG_C_SL)
+        c_asa.append(c.overall_asa_seconds / ERLANG_C_ASA)
+        a_sl.append(a.overall_service_level - float(ERLANG_A.service_level[0]))
+        a_ab.append(a.overall_abandon_rate / float(ERLANG_A.abandon_rate[0]))
+        a_asa.append(a.overall_asa_seconds / float(ERLANG_A.asa_seconds[0]))
+        gains.append(lognormal_gain(seed)[0])
+
+    def pooled(values, target):
+        values = np.asarray(values)
+        return abs(values.mean() - target) <= 4 * values.std(ddof=1) / np.sqrt(len(values))
+
+    assert pooled(c_sl, 0.0) and pooled(c_asa, 1.0) and pooled(a_sl, 0.0) and pooled(a_ab, 1.0)
+    assert pooled(a_asa, 1.0)
+    assert np.std(c_asa, ddof=1) < 0.05 * 1.5 and np.std(a_ab, ddof=1) < 0.025 * 1.5  # the spreads assumed above
+    gains = np.asarray(gains)
+    assert gains.mean() > 4 * gains.std(ddof=1) / np.sqrt(len(gains))  # less variable handle times serve better
 
 
 def test_queue_carried_over_a_peak_breaks_the_interval_by_interval_formula():
@@ -79,10 +145,10 @@ def test_seeded_and_reproducible():
 
 
 def test_less_variable_handle_times_serve_better():
-    kw = dict(interval_minutes=30, answer_seconds=20, replications=20, seed=5)
-    expo = simulate_intervals(np.full(24, 100.0), 180.0, 12, **kw)
-    logn = simulate_intervals(np.full(24, 100.0), 180.0, 12, handle="lognormal", handle_cv=0.4, **kw)
-    assert logn.overall_service_level > expo.overall_service_level + 0.03
+    # One seed's gain (about 0.035) is only about 2 standard errors; the slow test checks the
+    # gain pooled over 20 seeds. Here: not worse beyond sampling error, and better on seed 5.
+    gain, se = lognormal_gain(seed=5)
+    assert gain > -4 * se and gain > 0
 
 
 def test_no_agents_means_nobody_answered():
