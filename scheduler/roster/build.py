@@ -23,7 +23,7 @@ from staffcast.scheduler.roster.results.coverage import coverage_frame
 from staffcast.scheduler.roster.results.realise import assignments_frame, realise, roster_frame
 from staffcast.scheduler.roster.results.shortfall import shortfall_report
 from staffcast.scheduler.roster.results.view import roster_shifts
-from staffcast.scheduler.roster.search.lower_bound import lp_lower_bound
+from staffcast.scheduler.roster.search.lower_bound import ConcurrentBound
 from staffcast.scheduler.roster.search.strategy import ProgressCallback, SearchOutcome, solve_roster
 
 
@@ -44,6 +44,10 @@ class RosterResult:
     agent_id, interval_start, channel) says which channel each working agent covers per
     interval. `shortfall`: planner lines. `week_boundary`: how the week's first hours are
     covered, in words (last week's shifts carried in, or lead-in shifts of this roster).
+    `notes`: what the planner should know about how the result was reached (the time limit
+    cut the deterministic search short; the LP bound did not finish in time).
+    Everything but the `*_seconds` fields repeats for the same inputs, seed, workers and
+    limit, unless a note says the limit cut the search.
     """
 
     status: str
@@ -61,6 +65,7 @@ class RosterResult:
     coverage: pd.DataFrame
     shortfall: tuple[str, ...]
     week_boundary: str
+    notes: tuple[str, ...] = ()
 
 
 def build_roster(requirements: pd.DataFrame, agents: tuple[Agent, ...], config: PlanningConfig, *,
@@ -85,24 +90,31 @@ def build_roster(requirements: pd.DataFrame, agents: tuple[Agent, ...], config: 
     if previous_roster is not None:
         origin = local_timestamp(config, config.week_start, 0)
         previous = previous_week(roster_shifts(previous_roster, config.timezone), config.week_start, origin)
+    limit = float(time_limit_seconds or config.solver.time_limit_seconds)
     inst = build_instance(requirements, agents, config, previous_shift_ends, previous)
-    roster_model = build_model(inst)
-    outcome = solve_roster(roster_model, limit=float(time_limit_seconds or config.solver.time_limit_seconds),
-                           workers=int(workers or config.solver.workers),
-                           seed=int(config.solver.seed if seed is None else seed),
-                           on_solution=on_solution, started=started)
+    with ConcurrentBound(inst, enabled=lower_bound) as bound:  # the LP bound on the other core meanwhile
+        roster_model = build_model(inst)
+        outcome = solve_roster(roster_model, limit=limit, workers=int(workers or config.solver.workers),
+                               seed=int(config.solver.seed if seed is None else seed),
+                               on_solution=on_solution, started=started)
+        lower = bound.result(deadline=started + limit)
+    notes = []
+    if outcome.cut:
+        notes.append("the time limit cut the search short of its deterministic budget: the roster may depend "
+                     "on the machine's load; raise --time-limit for a repeatable one")
+    if lower_bound and lower is None:
+        notes.append("the LP lower bound did not finish within the time limit")
     return _result(inst, outcome, roster_model.soft_penalty(outcome.values), roster_model.solution(outcome.values),
-                   lower_bound)
+                   lower, tuple(notes))
 
 
 def _relative_gap(objective: float, bound: float) -> float:
     return max(0.0, objective - bound) / max(abs(objective), 1e-9) if objective else 0.0
 
 
-def _result(inst: RosterInstance, outcome: SearchOutcome, soft_penalty: int, solution, with_bound: bool
-            ) -> RosterResult:
+def _result(inst: RosterInstance, outcome: SearchOutcome, soft_penalty: int, solution, lower: float | None,
+            notes: tuple[str, ...]) -> RosterResult:
     objective, bound, soft = outcome.objective / SCALE, outcome.bound / SCALE, soft_penalty / SCALE
-    lower = lp_lower_bound(inst) if with_bound else None
     realised = realise(inst, solution)
     assignments = assignments_frame(inst, realised)
     coverage = coverage_frame(inst, assignments)
@@ -114,7 +126,7 @@ def _result(inst: RosterInstance, outcome: SearchOutcome, soft_penalty: int, sol
         soft_penalty=soft, staffing_gap=None if lower is None else _relative_gap(objective - soft, lower),
         roster=roster_frame(inst, realised), assignments=assignments, coverage=coverage,
         shortfall=tuple(shortfall_report(inst, coverage, realised)),
-        week_boundary=_week_boundary(inst, realised),
+        week_boundary=_week_boundary(inst, realised), notes=notes,
     )
 
 

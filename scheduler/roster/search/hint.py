@@ -12,17 +12,18 @@ from ortools.sat.python import cp_model
 from staffcast.scheduler.roster.search.solver import cpsat_solver
 
 
-def complete_solution(model: cp_model.CpModel, fixed, hinted, seconds: float,
-                      seed: int) -> tuple[int, list[int]] | None:
+def complete_solution(model: cp_model.CpModel, fixed, hinted, dtime: float, seed: int, *,
+                      seconds: float | None = None) -> tuple[int, list[int]] | None:
     """Solve a copy of `model` with `fixed` (var, value) pairs fixed and `hinted` ones
-    hinted (one worker, `seconds` at most). Returns (objective, every variable's value)
-    or None when the copy finds no solution in time."""
+    hinted (one worker, `dtime` deterministic seconds at most, `seconds` of wall time as a
+    cap). Returns (objective, every variable's value) or None when the copy finds no
+    solution in time."""
     copy = model.clone()
     for var, value in fixed:
         copy.Add(copy.get_int_var_from_proto_index(var.index) == int(value))
     for var, value in hinted:
         copy.AddHint(copy.get_int_var_from_proto_index(var.index), int(value))
-    solver = cpsat_solver(seed=seed, seconds=max(seconds, 0.5))
+    solver = cpsat_solver(seed=seed, dtime=max(dtime, 0.5), seconds=None if seconds is None else max(seconds, 0.05))
     status = solver.Solve(copy)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None

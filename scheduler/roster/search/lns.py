@@ -6,8 +6,9 @@ one incumbent (every variable's value), and each round frees one neighbourhood (
 shifts of one day) while fixing the other decision variables to the incumbent, solves
 that sub-model with one worker from the incumbent as a complete hint, and keeps the
 result when the objective improves. Neighbourhoods are visited in an order drawn from
-`seed`, and every sub-solve is bounded by deterministic time, so a run is reproducible up
-to the number of rounds the wall-clock budget allows.
+`seed`, and the search is budgeted in deterministic time (CP-SAT's, plus a charge per
+constraint for building each sub-model), so a run repeats on any machine load unless the
+wall-clock cap stops it first.
 
 The sub-model holds only the constraints a round can change (`_Restriction`): those
 reached from the freed decisions through variables that are not decisions (penalties,
@@ -27,7 +28,7 @@ from ortools.sat.python import cp_model
 
 from staffcast.scheduler.roster.search.solver import cpsat_solver
 
-SETUP_SECONDS_PER_CONSTRAINT = 1.3e-5  # wall seconds to read one constraint of the model for `_Restriction`
+SETUP_SECONDS_PER_CONSTRAINT = 1.3e-5  # wall seconds to read or copy one constraint of the model (Python's work)
 
 
 def _variables_of(constraint) -> list[int]:
@@ -135,32 +136,41 @@ class _Restriction:
 
 
 def lns(model: cp_model.CpModel, decisions: Sequence[cp_model.IntVar], neighbourhoods: Sequence[Sequence[int]],
-        incumbent: tuple[int, list[int]], seconds: float, seed: int, *, round_dtime: float = 2.0,
-        on_improve: Callable[[int], None] | None = None) -> tuple[int, list[int]]:
-    """Improve `incumbent` = (objective, values) within `seconds` of wall time.
+        incumbent: tuple[int, list[int]], dtime: float, seed: int, *, deadline: float, round_dtime: float = 2.0,
+        on_improve: Callable[[int], None] | None = None) -> tuple[int, list[int], bool]:
+    """Improve `incumbent` = (objective, values) within `dtime` deterministic seconds.
 
+    Each round is charged CP-SAT's deterministic time plus `SETUP_SECONDS_PER_CONSTRAINT`
+    per constraint of its sub-model (building it is Python's work, which CP-SAT does not
+    count), so the number of rounds, and the result, repeat on any load. `deadline` (a
+    `time.perf_counter()` value) is a wall-clock cap on top.
     `decisions`: the variables that pin a solution down (every other variable of the
     model must follow from them through the constraints: penalties, counters);
     `neighbourhoods`: index lists into `decisions` freed together. The model may hold
     linear, bool_and, bool_or, at_most_one and exactly_one constraints. Returns the best
-    (objective, values)."""
-    if seconds < 3 * SETUP_SECONDS_PER_CONSTRAINT * len(model.proto.constraints):
-        return incumbent  # finding the sub-models would take most of the time
-    deadline = time.perf_counter() + seconds
+    (objective, values) and whether the wall-clock cap stopped the search before its work
+    was done."""
+    reading = SETUP_SECONDS_PER_CONSTRAINT * len(model.proto.constraints)
+    if dtime < 3 * reading:
+        return incumbent[0], incumbent[1], False  # finding the sub-models would take most of the budget
     rng = np.random.default_rng(seed)
     restriction = _Restriction(model, decisions)
+    used = reading
     best_obj = incumbent[0]
     best = np.array(incumbent[1], dtype=np.int64)
     stale = 0
     order: list[int] = []
-    while time.perf_counter() < deadline - 0.05 and stale < len(neighbourhoods):
+    while used < dtime and stale < len(neighbourhoods):
+        if time.perf_counter() >= deadline - 0.05:
+            return best_obj, best.tolist(), True
         if not order:
             order = list(rng.permutation(len(neighbourhoods)))
         key = int(order.pop())
         sub, decided = restriction.sub_model(key, neighbourhoods[key], best)
-        solver = cpsat_solver(seed=seed, dtime=round_dtime, seconds=max(deadline - time.perf_counter(), 0.05),
-                              light_presolve=True)
+        solver = cpsat_solver(seed=seed, dtime=min(round_dtime, max(dtime - used, 0.01)),
+                              seconds=max(deadline - time.perf_counter(), 0.05), light_presolve=True)
         status = solver.Solve(sub)
+        used += solver.response_proto.deterministic_time + SETUP_SECONDS_PER_CONSTRAINT * len(sub.proto.constraints)
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             stale += 1
             continue
@@ -174,4 +184,4 @@ def lns(model: cp_model.CpModel, decisions: Sequence[cp_model.IntVar], neighbour
                 on_improve(best_obj)
         else:
             stale += 1
-    return best_obj, best.tolist()
+    return best_obj, best.tolist(), False

@@ -10,6 +10,8 @@ objective` bounds how far from optimal a roster can be.
 
 from __future__ import annotations
 
+import multiprocessing
+import time
 from collections import defaultdict
 
 from ortools.linear_solver import pywraplp
@@ -51,3 +53,52 @@ def lp_lower_bound(inst: RosterInstance) -> float:
     if not solve_lp(solver, vertex=False):
         raise RuntimeError("the LP relaxation did not solve")
     return objective.Value() * (1 - SAFETY) / SCALE
+
+
+def _bound_into(inst: RosterInstance, pipe) -> None:  # pragma: no cover - runs in the child process
+    try:
+        pipe.send(lp_lower_bound(inst))
+    except Exception as exc:  # noqa: BLE001 - the parent reports the bound as missing
+        pipe.send(exc)
+    finally:
+        pipe.close()
+
+
+class ConcurrentBound:
+    """The LP lower bound computed in a child process while the search runs, so it costs
+    the roster stage no time on a machine with a second core (the search's LNS uses one).
+
+    `result(deadline)` waits for it until `deadline` (a `time.perf_counter()` value) and
+    returns None when it has not finished by then (or when not `enabled`); leaving the
+    `with` block stops the child.
+    """
+
+    def __init__(self, inst: RosterInstance, *, enabled: bool = True) -> None:
+        self.inst, self.enabled = inst, enabled
+        self.process = self.pipe = None
+
+    def __enter__(self) -> ConcurrentBound:
+        if self.enabled:
+            context = multiprocessing.get_context("fork")  # the instance is shared, not pickled
+            self.pipe, child = context.Pipe(duplex=False)
+            self.process = context.Process(target=_bound_into, args=(self.inst, child), daemon=True)
+            self.process.start()
+            child.close()
+        return self
+
+    def result(self, deadline: float) -> float | None:
+        if self.process is None:
+            return None
+        if not self.pipe.poll(max(deadline - time.perf_counter(), 0.0)):
+            return None
+        value = self.pipe.recv()
+        if isinstance(value, Exception):
+            raise value
+        return float(value)
+
+    def __exit__(self, *exc) -> None:
+        if self.process is not None:
+            if self.process.is_alive():
+                self.process.terminate()
+            self.process.join()
+            self.pipe.close()

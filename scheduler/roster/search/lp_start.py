@@ -250,29 +250,29 @@ def _round_part(inst: RosterInstance, members: list[int], start_of: dict[int, in
     return {(a, s) for a, mine in x.items() for s, var in mine.items() if solver.Value(var)}
 
 
-def lp_start(inst: RosterInstance, seconds: float, seed: int, deadline: float) -> Solution | None:
+def lp_start(inst: RosterInstance, seconds: float, seed: int, deadline: float, *,
+             relax_and_fix: bool = True) -> Solution | None:
     """Steps 1-4; the roundings take about `seconds` of CP-SAT's deterministic time in all
     (the LPs as long as they need). None when a step finds nothing or `deadline` (a
-    `time.perf_counter()` value) comes first (the caller keeps its other starting roster).
+    `time.perf_counter()` value, a wall-clock cap) comes first (the caller keeps its
+    other starting roster).
 
-    Relax-and-fix: the groups are rounded one at a time, fewest skills and largest first,
-    and the LP is solved again for the groups left with the rounded ones fixed, so the
-    more flexible groups make up what rounding the others lost - while the deadline
-    leaves room for it (twice the last LP's time and the roundings left); otherwise the
-    last LP's plan serves the remaining groups. (It matters most on capacity-tight weeks,
-    where one group's rounding loss is another's to make up; docs/roster.md has figures.)"""
+    The groups are rounded one at a time, fewest skills and largest first. With
+    `relax_and_fix`, the LP is solved again for the groups left with the rounded ones
+    fixed, so the more flexible groups make up what rounding the others lost; without,
+    the first LP's plan serves every group (one LP: for short time limits). (It matters
+    most on capacity-tight weeks, where one group's rounding loss is another's to make
+    up; docs/roster.md has figures.)"""
     classes = agent_classes(inst)
     sizes = Counter(inst.agent_group[a] for c in classes for a in c.members)
     order = sorted(sizes, key=lambda g: (len(inst.groups[g]), -sizes[g], g))
     shift_of: set[tuple[int, int]] = set()
-    total, left = sum(sizes.values()), sum(sizes.values())
-    plan, planned_for, start_of, lp_seconds = None, classes, {}, 0.0
+    total = sum(sizes.values())
+    plan, planned_for, start_of = None, classes, {}
     for g in order:
-        if plan is None or deadline - time.perf_counter() > 2 * lp_seconds + seconds * left / total:
+        if plan is None or relax_and_fix:
             planned_for = [c for c in classes if c.group in order[order.index(g):]]
-            started = time.perf_counter()
             plan = class_lp(inst, planned_for, Counter((inst.agent_group[a], s) for a, s in shift_of), deadline)
-            lp_seconds = time.perf_counter() - started
             if plan is None:
                 return None
             start_of = assign_starts(inst, planned_for, plan)
@@ -282,7 +282,6 @@ def lp_start(inst: RosterInstance, seconds: float, seed: int, deadline: float) -
         if chosen is None:
             return None
         shift_of |= chosen
-        left -= sizes[g]
     breaks, cover = cover_for(inst, shift_of, deadline)
     if time.perf_counter() > deadline:
         return None

@@ -17,10 +17,12 @@ its root for a hundred-odd agents), so the search builds good rosters first:
 5. a last CP-SAT run on the whole model from the best roster as a complete hint, which
    reports the status and CP-SAT's proven bound.
 
-Determinism: the seed goes to every solver; the LNS and the stages run one worker per
-sub-model with deterministic-time limits; the last run uses `workers` in CP-SAT's
-deterministic parallel mode. The stages end by wall-clock deadlines too, so a loaded
-machine can end the LNS after fewer rounds; runs that prove optimality always agree.
+Determinism: the seed goes to every solver; every stage's work is budgeted in CP-SAT's
+deterministic time, set from the time limit and the model's size alone (`Budget`), the
+LPs run to the end, the LNS and the stages run one worker per sub-model and the last run
+uses `workers` in CP-SAT's deterministic parallel mode: the same inputs, seed, worker
+count and limit give the same roster on any machine load. The limit is also a wall-clock
+cap; when it stops a stage first (a loaded or slow machine), the outcome says so (`cut`).
 """
 
 from __future__ import annotations
@@ -48,30 +50,36 @@ ProgressCallback = Callable[[float, float | None, float], None]  # objective, bo
 
 @dataclass(frozen=True)
 class Budget:
-    """How the time limit is shared (shares of it, or seconds).
+    """How the time limit is shared: every stage's work is set from the limit and the
+    model's size alone, in CP-SAT's deterministic seconds, so the same inputs give the
+    same roster on any machine load; the limit itself stays a wall-clock cap on top.
 
-    `hint_share`: at most this share completes each starting roster; `lp_share`: for
-    rounding the LP into agents' weeks (the LPs themselves run to the deadline);
-    `complete_seconds`: kept for completing the LP-guided roster; `round_dtime`:
-    deterministic-time limit of one LNS sub-solve; `final_share`: the last whole-model
-    CP-SAT run; `shuffle_share`: deterministic seconds per second of the limit for each
-    reshuffle; `shuffle_when`: reshuffle only when the LNS has this many seconds per agent.
+    `hint_share`: deterministic seconds per second of the limit completing each starting
+    roster; `lp_share`: rounding the LP into agents' weeks (the LPs run to the end);
+    `final_share`: the last whole-model CP-SAT run; `shuffle_share`: each reshuffle;
+    `round_dtime`: one LNS sub-solve at most. `shuffle_when` and `relax_fix_when`: the
+    reshuffles and relax-and-fix run only when the limit gives this many seconds per agent.
+    `overhead_per_constraint`: the wall seconds the stages CP-SAT's clock does not count
+    (instance, LPs, starting rosters, reading the model) take per constraint of the
+    model, kept out of the LNS's share so that a typical run ends near the limit.
     """
 
     hint_share: float = 0.1
     lp_share: float = 0.1
-    complete_seconds: float = 2.0
-    round_dtime: float = 2.0
     final_share: float = 0.025
     shuffle_share: float = 0.025
+    round_dtime: float = 2.0
     shuffle_when: float = 0.2
+    relax_fix_when: float = 0.2
+    overhead_per_constraint: float = 1.5e-4
 
 
 @dataclass(frozen=True)
 class SearchOutcome:
     """The best roster found: its CP-SAT status name, objective (integer units) and
-    values (proto order), CP-SAT's proven bound (integer units, >= 0), and the wall
-    seconds in all and to the first roster."""
+    values (proto order), CP-SAT's proven bound (integer units, >= 0), the wall seconds
+    in all and to the first roster, and `cut`: whether the wall-clock limit stopped a stage
+    before its deterministic work was done (the roster may then depend on machine load)."""
 
     status: str
     objective: int
@@ -79,6 +87,7 @@ class SearchOutcome:
     bound: float
     wall_seconds: float
     first_seconds: float
+    cut: bool = False
 
 
 class _Progress(cp_model.CpSolverSolutionCallback):
@@ -103,58 +112,64 @@ class _Progress(cp_model.CpSolverSolutionCallback):
 def solve_roster(rm: RosterModel, *, limit: float, workers: int, seed: int,
                  on_solution: ProgressCallback | None = None, budget: Budget = Budget(),
                  started: float | None = None) -> SearchOutcome:
-    """Search `rm` for `limit` seconds (counted from `started`, default now).
+    """Search `rm` with the work `limit` (seconds) buys, within `limit` seconds of wall
+    time counted from `started` (default now).
 
     Raises InputError when the hard rules leave no roster, or none was found in time.
     """
     started = time.perf_counter() if started is None else started
-    inst = rm.inst
+    cap = started + limit
+    inst, agents = rm.inst, len(rm.inst.agents)
     progress = _Progress(on_solution, started)
-    elapsed = lambda: time.perf_counter() - started  # noqa: E731
+    final = max(budget.final_share * limit, 1.0)
+    shuffle = budget.shuffle_share * limit if limit >= budget.shuffle_when * agents else 0.0
+    complete = budget.hint_share * limit
 
     # ------------------------------------------------------------------ starting rosters
     greedy = greedy_solution(inst)
-    breaks, cover = cover_for(inst, greedy.shift_of, deadline=time.perf_counter() + budget.hint_share * limit)
+    breaks, cover = cover_for(inst, greedy.shift_of, deadline=cap)
     if breaks or cover:  # lunches and channels from the coverage LP: it keeps up with the deferred plans
         greedy = Solution(greedy.shift_of, breaks, cover)
-    best = _complete(rm, greedy, budget.hint_share * limit, seed)
+    best = _complete(rm, greedy, complete, seed, cap)
     if best is not None:
         progress.report(best[0] / SCALE, None)
-    final = max(budget.final_share * limit, 1.0)
-    before_final = started + limit - final - budget.complete_seconds
-    guided = lp_start(inst, budget.lp_share * limit, seed, deadline=before_final)
-    # with little time per agent every second of LNS gains more than a reshuffle
-    shuffle = budget.shuffle_share * limit \
-        if limit - elapsed() - final >= budget.shuffle_when * len(inst.agents) else 0.0
+    guided = lp_start(inst, budget.lp_share * limit, seed, deadline=cap - 1.0,
+                      relax_and_fix=limit >= budget.relax_fix_when * agents)
     if guided is not None and shuffle:
-        dealt, _ = reshuffle(inst, guided.shift_of, shuffle, seed, deadline=before_final)
+        dealt, _ = reshuffle(inst, guided.shift_of, shuffle, seed, deadline=cap - 1.0)
         guided = replace(guided, shift_of=dealt)
     if guided is not None:
-        candidate = _complete(rm, guided, budget.hint_share * limit, seed)
+        candidate = _complete(rm, guided, complete, seed, cap)
         if candidate is not None and (best is None or candidate[0] < best[0]):
             best = candidate
             progress.report(best[0] / SCALE, None)
 
     # ------------------------------------------------------------------ polish
+    cut = time.perf_counter() >= cap - 1.0
     if best is not None:
         decisions, near = _day_neighbourhoods(rm)
-        after = 1.2 * shuffle + 1.0 if shuffle else 0.0  # the last reshuffle and its completion
-        best = lns(rm.model, decisions, near, best, limit - elapsed() - final - after, seed,
-                   round_dtime=budget.round_dtime,
-                   on_improve=lambda objective: progress.report(objective / SCALE, None))
+        overhead = budget.overhead_per_constraint * len(rm.model.proto.constraints)
+        after = 2 * shuffle + 1.0 if shuffle else 0.0  # the last reshuffle and its completion
+        work = limit - overhead - 2 * complete - budget.lp_share * limit - shuffle - final - after
+        objective, values, stopped = lns(rm.model, decisions, near, best, work, seed, deadline=cap - final - after,
+                                         round_dtime=budget.round_dtime,
+                                         on_improve=lambda objective: progress.report(objective / SCALE, None))
+        best, cut = (objective, values), cut or stopped
         if shuffle:
             current = rm.solution(best[1])
-            dealt, _ = reshuffle(inst, current.shift_of, shuffle, seed, deadline=started + limit - final)
-            candidate = _complete(rm, replace(current, shift_of=dealt), budget.complete_seconds, seed)
+            dealt, _ = reshuffle(inst, current.shift_of, shuffle, seed, deadline=cap - final)
+            candidate = _complete(rm, replace(current, shift_of=dealt), shuffle, seed, cap - final)
             if candidate is not None and candidate[0] < best[0]:
                 best = candidate
                 progress.report(best[0] / SCALE, None)
         set_hint(rm.model, best[1])
 
     # ------------------------------------------------------------------ last whole-model run
-    solver = cpsat_solver(seed=seed, workers=workers, seconds=max(limit - elapsed(), 1.0))
+    solver = cpsat_solver(seed=seed, workers=workers, dtime=final, seconds=max(cap - time.perf_counter(), 0.5))
     status = solver.Solve(rm.model, progress)
-    wall = elapsed()
+    wall = time.perf_counter() - started
+    stopped = wall >= limit - 0.05 and solver.response_proto.deterministic_time < final - 1e-3
+    cut = cut or (status == cp_model.FEASIBLE and stopped)
     if status == cp_model.INFEASIBLE or status == cp_model.MODEL_INVALID:
         raise InputError("", "no roster satisfies the hard rules (contract hours, rest, max days, "
                          "availability); relax them or check the agents file")
@@ -169,21 +184,23 @@ def solve_roster(rm: RosterModel, *, limit: float, workers: int, seed: int,
     # every objective term is >= 0, so 0 is a valid bound when the last run proved none
     bound = min(bound, best[0]) if np.isfinite(bound) and bound > 0 else 0.0
     return SearchOutcome(solver.StatusName(status), best[0], best[1], bound, wall,
-                         progress.first if progress.first is not None else wall)
+                         progress.first if progress.first is not None else wall, cut)
 
 
-def _complete(rm: RosterModel, start: Solution, seconds: float, seed: int) -> tuple[int, list[int]] | None:
+def _complete(rm: RosterModel, start: Solution, dtime: float, seed: int, cap: float) -> tuple[int, list[int]] | None:
     """Complete a starting roster into a full solution of the model: its shifts, breaks
     and channels fixed, only penalty variables left (solved at once); when its breaks or
-    channels do not fit its shifts, they are solved for within `seconds` instead. (The
-    LNS improves breaks and channels later, one day at a time.)"""
+    channels do not fit its shifts, they are solved for within `dtime` deterministic
+    seconds instead (`cap`: the wall-clock limit). (The LNS improves breaks and channels
+    later, one day at a time.)"""
     inst = rm.inst
     fixed = [(var, int((a, s) in start.shift_of)) for a, mine in enumerate(rm.works) for s, var in mine.items()]
     counts = Counter((inst.agent_group[a], s) for a, s in start.shift_of)
     pairs = ((counts, rm.on_shift), (start.breaks, rm.cover.breaks), (start.cover, rm.cover.cover))
     hinted = [(var, source.get(key, 0)) for source, variables in pairs for key, var in variables.items()]
-    return (complete_solution(rm.model, fixed + hinted, [], max(seconds, 5.0), seed)
-            or complete_solution(rm.model, fixed, hinted, seconds, seed))
+    seconds = cap - time.perf_counter()
+    return (complete_solution(rm.model, fixed + hinted, [], max(dtime, 5.0), seed, seconds=seconds)
+            or complete_solution(rm.model, fixed, hinted, dtime, seed, seconds=cap - time.perf_counter()))
 
 
 def _day_neighbourhoods(rm: RosterModel) -> tuple[list, list[list[int]]]:

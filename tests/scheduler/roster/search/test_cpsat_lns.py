@@ -5,6 +5,7 @@ it repeats, and with one neighbourhood holding every decision it finds the optim
 CP-SAT proves on the whole model."""
 
 import random
+import time
 
 import pytest
 from hypothesis import given, settings
@@ -68,15 +69,31 @@ def check(model, values) -> int:
     return int(round(solver.ObjectiveValue()))
 
 
+def run_lns(model, decisions, near, first, dtime=5.0):
+    """The LNS with `dtime` deterministic seconds and no wall-clock cap in reach."""
+    objective, values, cut = lns(model, decisions, near, first, dtime, seed=3, deadline=time.perf_counter() + 600)
+    assert not cut
+    return objective, values
+
+
 @settings(max_examples=15, deadline=None)
 @given(st.integers(0, 10_000))
 def test_lns_keeps_the_model_and_never_gets_worse(seed):
     model, decisions, near = covering_model(seed)
     first = start(model, decisions)
-    objective, values = lns(model, decisions, near, first, 5.0, seed=3)
+    objective, values = run_lns(model, decisions, near, first)
     assert check(model, values) == objective
     assert objective <= first[0]
-    assert lns(model, decisions, near, first, 5.0, seed=3) == (objective, values)
+    assert run_lns(model, decisions, near, first) == (objective, values)
+
+
+def test_lns_work_is_deterministic_and_a_wall_cap_says_it_cut_the_search():
+    model, decisions, near = covering_model(7)
+    first = start(model, decisions)
+    small = run_lns(model, decisions, near, first, dtime=0.05)
+    assert run_lns(model, decisions, near, first, dtime=0.05) == small  # the same work, the same result
+    objective, values, cut = lns(model, decisions, near, first, 5.0, seed=3, deadline=time.perf_counter())
+    assert cut and (objective, values) == (first[0], first[1])
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2])
@@ -86,7 +103,7 @@ def test_one_neighbourhood_of_everything_finds_the_optimum(seed):
     solver.parameters.num_workers = 1
     assert solver.Solve(model) == cp_model.OPTIMAL
     optimum = int(round(solver.ObjectiveValue()))
-    objective, values = lns(model, decisions, [list(range(len(decisions)))], start(model, decisions), 5.0, seed=3)
+    objective, values = run_lns(model, decisions, [list(range(len(decisions)))], start(model, decisions))
     assert objective == optimum
     assert check(model, values) == optimum
 
@@ -94,6 +111,6 @@ def test_one_neighbourhood_of_everything_finds_the_optimum(seed):
 def test_day_neighbourhoods_improve_an_empty_week():
     model, decisions, near = covering_model(4)
     first = start(model, decisions)
-    objective, values = lns(model, decisions, near, first, 5.0, seed=3)
+    objective, values = run_lns(model, decisions, near, first)
     assert objective < first[0]
     assert check(model, values) == objective

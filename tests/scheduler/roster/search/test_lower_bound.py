@@ -1,0 +1,33 @@
+"""The LP lower bound, computed in a child process beside the search: the same value as
+computed inline, or nothing when it cannot finish by the deadline."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from roster_cases import VOICE, agent, config, demand
+
+from staffcast.scheduler.roster.model.instance import build_instance
+from staffcast.scheduler.roster.search.lower_bound import ConcurrentBound, lp_lower_bound
+
+
+def instance():
+    req = demand(*[("voice", d, "07:00", "23:00", 2) for d in range(7)])
+    return build_instance(req, tuple(agent(f"A{i}") for i in range(6)), config(channels=(VOICE,)))
+
+
+def test_the_bound_from_the_child_process_is_the_inline_bound():
+    inst = instance()
+    with ConcurrentBound(inst) as bound:
+        value = bound.result(deadline=time.perf_counter() + 60)
+    assert value == pytest.approx(lp_lower_bound(inst), rel=1e-12) and value > 0
+
+
+def test_no_bound_when_the_deadline_has_passed_or_none_was_asked_for():
+    inst = instance()
+    with ConcurrentBound(inst) as bound:
+        assert bound.result(deadline=time.perf_counter() - 1) is None
+    assert not bound.process.is_alive()  # leaving the block stops the child
+    with ConcurrentBound(inst, enabled=False) as bound:
+        assert bound.result(deadline=time.perf_counter() + 60) is None
