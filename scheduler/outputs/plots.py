@@ -76,9 +76,8 @@ def planner_fonts() -> Iterator[None]:
     families = ["DejaVu Sans", *cjk_fonts()]
     log = logging.getLogger("matplotlib.font_manager")  # "Failed to find font weight ..." per text
     level = log.level
-    with mpl.rc_context({"font.family": families}), warnings.catch_warnings():
+    with mpl.rc_context({"font.family": families}):
         if len(families) > 1:
-            warnings.filterwarnings("ignore", message=r"Glyph \d+ .*missing from font")
             log.setLevel(logging.ERROR)
         try:
             yield

@@ -188,3 +188,29 @@ def test_figures_show_in_notebooks_without_pyplot(coverage):
     fig = plot_coverage(coverage, "voice")
     png = fig._repr_png_()
     assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 10_000
+
+
+def test_chinese_names_draw_with_a_cjk_font(config):
+    """Agent IDs and channel names in Chinese draw as glyphs (no empty boxes) when a CJK
+    font is installed (`make test` installs fonts-wqy-zenhei); without one, a warning says so."""
+    import warnings
+
+    from outputs_frames import make_coverage as coverage_of
+    from outputs_frames import make_roster as roster_of
+
+    from staffcast.scheduler.outputs.plots import cjk_fonts, plot_coverage, plot_roster_gantt, warn_if_no_cjk_font
+
+    if not cjk_fonts():
+        with pytest.warns(UserWarning, match="no CJK-capable font is installed"):
+            warn_if_no_cjk_font(["张三01"])
+        pytest.skip("no CJK font installed (Debian: apt-get install fonts-wqy-zenhei)")
+    roster = roster_of(config)
+    first = roster["agent_id"].iloc[0]
+    roster["agent_id"] = roster["agent_id"].replace({first: "张三01"})
+    coverage = coverage_of(config)
+    coverage["channel"] = coverage["channel"].replace({"voice": "语音"})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # matplotlib warns "Glyph ... missing from font(s)" for boxes
+        for fig in (plot_roster_gantt(roster), plot_coverage(coverage, "语音")):
+            fig.savefig(io.BytesIO(), format="png", dpi=50)
+    assert "张三01" in [t.get_text() for t in plot_roster_gantt(roster).axes[0].get_yticklabels()]
