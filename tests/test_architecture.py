@@ -4,7 +4,7 @@ Layers: `staffcast.forecast` and `staffcast.scheduler` are two engines that neve
 each other, so either can change (or be used) without the other. Neither they nor the
 bundled sample (`staffcast.data`) depend on the glue that wires them (pipeline, report,
 cli, sample): from `staffcast` itself they may import only the shared leaf modules
-(errors, files, frame_io, config), and those leaves import no engine and no wiring, so
+(errors, files, frame_io, config, interrupt), and those leaves import no engine and no wiring, so
 the allowance is no back door. Every import counts, including those inside functions
 (the CLI defers its heavy imports that way) and relative ones.
 
@@ -34,7 +34,7 @@ SOURCE_ROOTS = ("staffcast", "forecast", "scheduler", "data")
 ENGINES = ("staffcast.forecast", "staffcast.scheduler")
 NOT_GLUE = (*ENGINES, "staffcast.data")
 # The only parts of the glue that engines and data may import.
-SHARED = ("staffcast.errors", "staffcast.files", "staffcast.frame_io", "staffcast.config")
+SHARED = ("staffcast.errors", "staffcast.files", "staffcast.frame_io", "staffcast.config", "staffcast.interrupt")
 # Names the code had before it became one package; the wheel holds none of them, so an
 # import of one works from the checkout only.
 OLD_TOP_LEVEL = ("forecast", "scheduler", "data", "cli", "pipeline", "report", "errors", "config")

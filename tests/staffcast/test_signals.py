@@ -115,8 +115,6 @@ def test_a_signal_during_the_exports_leaves_the_old_folder(tmp_path, signum, sma
     check_stopped(code, err, signum, out, before, tmp_path)
 
 
-@pytest.mark.xfail(strict=True, reason="the roster search must run CP-SAT through staffcast.interrupt.solve_cp "
-                   "(CP-SAT catches SIGINT itself; a SIGTERM waits for the solve to end)")
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
 def test_a_signal_during_a_roster_solve_stops_within_2_s(tmp_path, signum, small_case, run_args):
     paths = small_case(tmp_path / "in")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from ortools.sat.python import cp_model
 
+from staffcast.interrupt import solve_cp
 from staffcast.scheduler.roster.search.solver import cpsat_solver
 
 
@@ -24,7 +25,7 @@ def complete_solution(model: cp_model.CpModel, fixed, hinted, dtime: float, seed
     for var, value in hinted:
         copy.AddHint(copy.get_int_var_from_proto_index(var.index), int(value))
     solver = cpsat_solver(seed=seed, dtime=max(dtime, 0.5), seconds=None if seconds is None else max(seconds, 0.05))
-    status = solver.Solve(copy)
+    status = solve_cp(solver, copy)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
     return int(round(solver.ObjectiveValue())), list(solver.response_proto.solution)

@@ -26,6 +26,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 from ortools.sat.python import cp_model
 
+from staffcast.interrupt import solve_cp
 from staffcast.scheduler.roster.search.solver import cpsat_solver
 
 SETUP_SECONDS_PER_CONSTRAINT = 1.3e-5  # wall seconds to read or copy one constraint of the model (Python's work)
@@ -169,7 +170,7 @@ def lns(model: cp_model.CpModel, decisions: Sequence[cp_model.IntVar], neighbour
         sub, decided = restriction.sub_model(key, neighbourhoods[key], best)
         solver = cpsat_solver(seed=seed, dtime=min(round_dtime, max(dtime - used, 0.01)),
                               seconds=max(deadline - time.perf_counter(), 0.05), light_presolve=True)
-        status = solver.Solve(sub)
+        status = solve_cp(solver, sub)
         used += solver.response_proto.deterministic_time + SETUP_SECONDS_PER_CONSTRAINT * len(sub.proto.constraints)
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             stale += 1

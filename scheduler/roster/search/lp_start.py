@@ -35,6 +35,7 @@ import numpy as np
 from ortools.linear_solver import pywraplp
 from ortools.sat.python import cp_model
 
+from staffcast.interrupt import solve_cp
 from staffcast.scheduler.roster.model import rules
 from staffcast.scheduler.roster.model.instance import SCALE, RosterInstance
 from staffcast.scheduler.roster.model.model import Solution
@@ -244,7 +245,7 @@ def _round_part(inst: RosterInstance, members: list[int], start_of: dict[int, in
     # loaded machine, and the caller's deadline
     solver = cpsat_solver(seed=seed, dtime=max(seconds, 0.2),
                           seconds=max(min(3 * max(seconds, 0.2), deadline - time.perf_counter()), 0.01))
-    status = solver.Solve(model)
+    status = solve_cp(solver, model)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
     return {(a, s) for a, mine in x.items() for s, var in mine.items() if solver.Value(var)}

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 from ortools.sat.python import cp_model
 
+from staffcast.interrupt import solve_cp
 from staffcast.scheduler.roster.model import rules
 from staffcast.scheduler.roster.model.instance import RosterInstance
 from staffcast.scheduler.roster.search.solver import cpsat_solver
@@ -118,7 +119,7 @@ def _solve_chunk(deal: _Deal, part: list[int], deadline: float,
         model.AddHint(x[a][s], 1)
     before, spent = _value(model, x, mine, seed)
     solver = _solver(deadline, seed)
-    status = solver.Solve(model)
+    status = solve_cp(solver, model)
     spent += solver.response_proto.deterministic_time + SETUP_DTIME
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE) or before is None \
             or solver.ObjectiveValue() > before - 0.5:
@@ -157,6 +158,6 @@ def _value(model: cp_model.CpModel, x, chosen: set[tuple[int, int]], seed: int) 
         for s, var in row.items():
             fixed.Add(fixed.get_int_var_from_proto_index(var.index) == int((a, s) in chosen))
     solver = _solver(float("inf"), seed)
-    status = solver.Solve(fixed)
+    status = solve_cp(solver, fixed)
     value = solver.ObjectiveValue() if status in (cp_model.OPTIMAL, cp_model.FEASIBLE) else None
     return value, solver.response_proto.deterministic_time + SETUP_DTIME

@@ -36,6 +36,7 @@ import numpy as np
 from ortools.sat.python import cp_model
 
 from staffcast.errors import InputError
+from staffcast.interrupt import solve_cp
 from staffcast.scheduler.roster.model.instance import SCALE
 from staffcast.scheduler.roster.model.model import RosterModel, Solution
 from staffcast.scheduler.roster.search.greedy import greedy_solution
@@ -166,7 +167,7 @@ def solve_roster(rm: RosterModel, *, limit: float, workers: int, seed: int,
 
     # ------------------------------------------------------------------ last whole-model run
     solver = cpsat_solver(seed=seed, workers=workers, dtime=final, seconds=max(cap - time.perf_counter(), 0.5))
-    status = solver.Solve(rm.model, progress)
+    status = solve_cp(solver, rm.model, progress)
     wall = time.perf_counter() - started
     stopped = wall >= limit - 0.05 and solver.response_proto.deterministic_time < final - 1e-3
     cut = cut or (status == cp_model.FEASIBLE and stopped)
