@@ -135,7 +135,8 @@ def _print_history(console, inputs) -> None:
 
 
 def _plan_and_export(inputs, folder, *, folds: int, backtest_days: int, time_limit: float | None,
-                     model: str, staff_to: str, command: str, options: dict, input_hashes: dict) -> None:
+                     model: str, staff_to: str, command: str, options: dict, input_hashes: dict,
+                     verify: int = 0) -> None:
     """Run every stage with a progress bar each, write the outputs into the staging
     `folder` (an OutputFolder), swap it in, print the summary."""
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
@@ -155,7 +156,8 @@ def _plan_and_export(inputs, folder, *, folds: int, backtest_days: int, time_lim
             bars.update(tasks[stage], completed=done, total=total or 1, detail=detail)
 
         plan = pipeline.plan_week(inputs, folds=folds, backtest_days=backtest_days, model=model,
-                                  staff_to=staff_to, time_limit_seconds=time_limit, progress=progress)
+                                  staff_to=staff_to, time_limit_seconds=time_limit, verify=verify,
+                                  progress=progress)
         paths = pipeline.write_outputs(plan, folder, progress=progress, command=command, options=options,
                                        input_hashes=input_hashes)
     out = folder.target
@@ -166,6 +168,9 @@ def _plan_and_export(inputs, folder, *, folds: int, backtest_days: int, time_lim
         table.add_row(label, value)
     console.print(table)
     console.print(f"Week boundary: {plan.roster.week_boundary}.")
+    for note in plan.roster.notes:
+        console.print(f"Note: {note}.", markup=False)
+    _print_service(console, plan)
     shortfall = plan.roster.shortfall
     if shortfall:
         console.print(f"Shortfall ({len(shortfall)} stretches; all in report.html):")
@@ -173,6 +178,27 @@ def _plan_and_export(inputs, folder, *, folds: int, backtest_days: int, time_lim
             console.print(f"  {line}")
     console.print(f"Wrote {len(paths)} outputs to {out}/: " + ", ".join(
         p.name for p in paths.values()) + f"\nOpen {paths['report']} in a browser.", markup=False)
+
+
+def _print_service(console, plan) -> None:
+    """Erlang against simulated service per channel, and what still misses in simulation."""
+    from rich.table import Table
+
+    table = Table(title="Service: Erlang's projection and the simulation (queues carry over)")
+    for column in ("channel", "target", "Erlang level", "simulated level", "Erlang intervals at target",
+                   "simulated intervals at target"):
+        table.add_column(column, justify="left" if column == "channel" else "right")
+    for row in plan.service.itertuples():
+        table.add_row(row.channel, f"{row.target:.0%}", f"{row.erlang_service_level:.1%}",
+                      f"{row.simulated_service_level:.1%}", f"{row.erlang_intervals_at_target:.0%}",
+                      f"{row.simulated_intervals_at_target:.0%}")
+    console.print(table)
+    if plan.verify_rounds:
+        console.print(f"Verified in simulation: {plan.verify_rounds} re-solves with the requirement raised.")
+    if plan.misses:
+        console.print(f"Still missing in simulation ({len(plan.misses)} stretches; all in report.html):")
+        for line in plan.misses[:8]:
+            console.print(f"  {line}", markup=False)
 
 
 def _check_run_options(*, folds: int, backtest_days: int, time_limit: float | None,
@@ -206,6 +232,8 @@ def demo(
     folds: Annotated[int, typer.Option(help="Backtest folds reported in the summary.")] = 3,
     time_limit: Annotated[float | None, typer.Option(help="Roster solver wall-time limit in seconds "
                                                       "(default: [solver] in data/planning.toml).")] = None,
+    verify: Annotated[int, typer.Option(min=0, max=10, help="Re-solve up to N times with the requirement raised "
+                                        "where the roster's simulation misses the target.")] = 0,
     force: Annotated[bool, typer.Option(help=FORCE_HELP)] = False,
 ) -> None:
     """Run the whole weekly pipeline on the bundled sample in data/: backtest, forecast of the
@@ -224,8 +252,8 @@ def demo(
         inputs = pipeline.load_inputs(history, events, config, agents, previous_roster=previous,
                                       command="staffcast demo")
         _plan_and_export(inputs, folder, folds=folds, backtest_days=7, time_limit=time_limit, model="auto",
-                         staff_to="volume", command="staffcast demo", input_hashes=hashes,
-                         options={"folds": folds, "time_limit": time_limit, "force": force})
+                         staff_to="volume", command="staffcast demo", input_hashes=hashes, verify=verify,
+                         options={"folds": folds, "time_limit": time_limit, "force": force, "verify": verify})
 
 
 @app.command()
@@ -251,6 +279,8 @@ def run(
         exists=True, dir_okay=False, help="Last week's roster.csv: its shifts that run into this week count as "
         "coverage and its ends bind the rest rule. Without it, shifts may start the day before the week "
         "to cover its first hours.")] = None,
+    verify: Annotated[int, typer.Option(min=0, max=10, help="Re-solve up to N times with the requirement raised "
+                                        "where the roster's simulation misses the target.")] = 0,
     force: Annotated[bool, typer.Option(help=FORCE_HELP)] = False,
 ) -> None:
     """The weekly planning routine on your own files in one command: everything `demo` does."""
@@ -266,10 +296,10 @@ def run(
                                       previous_roster=previous_roster, command="staffcast run")
         hashes = describe_inputs(sources)
         options = {"fill_zero": fill_zero, "folds": folds, "backtest_days": backtest_days, "model": model,
-                   "staff_to": staff_to, "time_limit": time_limit, "force": force}
+                   "staff_to": staff_to, "time_limit": time_limit, "force": force, "verify": verify}
         _plan_and_export(inputs, folder, folds=folds, backtest_days=backtest_days, time_limit=time_limit,
                          model=model, staff_to=staff_to, command="staffcast run", options=options,
-                         input_hashes=hashes)
+                         input_hashes=hashes, verify=verify)
 
 
 @app.command()
@@ -650,6 +680,8 @@ def schedule(
         typer.echo(f"  {row.channel:<8} {row.share_meeting_target:6.1%} of {row.open_intervals} open intervals "
                    f"meet the target; under-covered {row.under_agent_hours:,.1f} agent-hours")
     typer.echo(f"week boundary: {result.week_boundary}")
+    for note in result.notes:
+        typer.echo(f"note: {note}")
     for line in result.shortfall[:20]:
         typer.echo(f"  short: {line}")
     if len(result.shortfall) > 20:

@@ -257,6 +257,8 @@ def headline(plan: WeekPlan) -> dict[str, str]:
     if roster.lower_bound_gap is not None:
         out["roster gap to LP lower bound"] = _share(roster.lower_bound_gap)
         out["staffing-cost gap (soft rules apart)"] = _share(roster.staffing_gap)
+    else:
+        out["roster gap to LP lower bound"] = "bound not finished in time"
     return out
 
 
@@ -353,10 +355,30 @@ def _figures_and_report(plan: WeekPlan, out_dir: Path, inputs_summary: dict[str,
         solver["staffing-cost gap to LP bound"] = f"{roster.staffing_gap:.2%}"
     page = write_report(out_dir / "report.html", title=f"staffcast: week of {cfg.week_start:%d %b %Y}",
                         subtitle=" | ".join(inputs_summary.values()), summary=headline(plan),
-                        figures=figures, tables={"Backtest (mean over folds)": backtest_table(plan.backtest),
+                        figures=figures, tables={"Service: Erlang and simulated": _service_table(plan),
+                                                 **_misses_table(plan),
+                                                 "Backtest (mean over folds)": backtest_table(plan.backtest),
                                                  **_findings_table(plan)},
                         shortfall=list(roster.shortfall), solver_summary=solver)
     return page
+
+
+def _service_table(plan) -> pd.DataFrame:
+    """Per channel: Erlang's projection of the roster against its simulation."""
+    table = plan.service.copy()
+    for column in ("target", "erlang_service_level", "simulated_service_level", "erlang_intervals_at_target",
+                   "simulated_intervals_at_target"):
+        table[column] = table[column].map(lambda v: "" if v != v else f"{v:.1%}")
+    return table.rename(columns=lambda c: c.replace("_", " "))
+
+
+def _misses_table(plan) -> dict[str, pd.DataFrame]:
+    """The stretches still missing their target in simulation, why, and the fix (none: no table)."""
+    if not plan.misses:
+        return {}
+    title = "Still missing in simulation" + (f" after {plan.verify_rounds} verification re-solves"
+                                             if plan.verify_rounds else " (run with --verify N to re-solve)")
+    return {title: pd.DataFrame({"stretch, why, and what would fix it": list(plan.misses)})}
 
 
 def _findings_table(plan) -> dict[str, pd.DataFrame]:
