@@ -142,7 +142,7 @@ def _plan_and_export(inputs, folder, *, folds: int, backtest_days: int, time_lim
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
     from rich.table import Table
 
-    from staffcast import pipeline
+    from staffcast import interrupt, pipeline
 
     console = _console()
     _print_history(console, inputs)
@@ -152,6 +152,7 @@ def _plan_and_export(inputs, folder, *, folds: int, backtest_days: int, time_lim
         tasks = {s: bars.add_task(s, total=None, stage=s, detail="", start=False) for s in pipeline.STAGES}
 
         def progress(stage: str, done: float, total: float, detail: str) -> None:
+            interrupt.rearm()  # a CP-SAT solve may have reset SIGINT to the default
             bars.start_task(tasks[stage])
             bars.update(tasks[stage], completed=done, total=total or 1, detail=detail)
 

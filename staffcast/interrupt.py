@@ -110,6 +110,19 @@ def deferred() -> Iterator[None]:
         raise Interrupted(caught[0])
 
 
+def rearm() -> None:
+    """Install the current Python handlers again. A CP-SAT solve run with its default
+    `catch_sigint_signal = True` leaves SIGINT at the C level on SIG_DFL when it ends (Python
+    still reports its own handler), so a later Ctrl-C would kill the process without clean-up;
+    the command line calls this as each stage advances."""
+    if not _in_main_thread():
+        return
+    for s in SIGNALS:
+        handler = signal.getsignal(s)
+        if handler is not None:
+            signal.signal(s, handler)
+
+
 def run_interruptible(work: Callable[[], T], *, stop: Callable[[], object] | None = None,
                       grace_seconds: float = 1.5, poll_seconds: float = 0.05) -> T:
     """`work()`, run so that a signal stops it: in a worker thread while the main thread

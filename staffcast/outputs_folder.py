@@ -29,7 +29,7 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 from staffcast.errors import InputError
-from staffcast.interrupt import deferred
+from staffcast.interrupt import deferred, rearm
 
 MANIFEST = "manifest.json"
 TOOL = "staffcast"
@@ -138,6 +138,7 @@ class OutputFolder:
         """Write `manifest.json` (the command, `options`, `inputs` as `describe_inputs`
         gives them, and every file in the staging folder) and swap the staging folder in
         for the target. Returns the target."""
+        rearm()  # the staging folder goes away on Ctrl-C even after a CP-SAT solve reset SIGINT
         files = [{"path": rel, "sha256": sha256_of(self.path / rel), "bytes": (self.path / rel).stat().st_size}
                  for rel in _relative_files(self.path) if rel != MANIFEST]
         manifest = {"tool": TOOL, "command": command, "options": _jsonable(options),

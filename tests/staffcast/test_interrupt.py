@@ -99,3 +99,16 @@ def test_handlers_are_restored():
     with interrupt.handle_signals():
         assert signal.getsignal(signal.SIGTERM) is not before
     assert signal.getsignal(signal.SIGTERM) is before
+
+
+def test_rearm_restores_sigint_after_a_default_cp_sat_solve():
+    """CP-SAT's own SIGINT handling leaves SIGINT on SIG_DFL at the C level when the solve
+    ends; rearm() puts the Python handler back, so Ctrl-C raises instead of killing."""
+    model = cp_model.CpModel()
+    model.new_int_var(0, 3, "x")
+    with interrupt.handle_signals():
+        cp_model.CpSolver().solve(model)  # catch_sigint_signal left at its default
+        interrupt.rearm()
+        with pytest.raises(interrupt.Interrupted):
+            os.kill(os.getpid(), signal.SIGINT)
+            time.sleep(0.5)
