@@ -58,14 +58,31 @@ def test_demo_roster_obeys_every_rule_and_covers_the_wave(demo_out):
     assert daily["2026-12-09"] > daily["2026-12-07"] * 1.1
 
 
-def test_report_shows_the_summary_figures(demo_out):
+def test_report_shows_the_summary_figures(demo_out, tmp_path):
+    """Every headline figure the command printed is on the rendered page as "label value"
+    (text of the DOM in headless Chromium, not a substring of the base64 images)."""
+    import html
+    import re
+    import subprocess
+
+    from staffcast.report import CHROMIUM_FLAGS, find_chromium
+
     out, output = demo_out
     page = (out / "report.html").read_text()
     assert "<img" in page and "http://" not in page.replace("http://www.w3.org", "")
-    for line in output.splitlines():
-        if "peak staff" in line:
-            figure = line.split()[-1].strip("│ ")
-            assert figure in page
+    browser = find_chromium()
+    if browser is None:
+        pytest.skip("headless Chromium is not installed (`make test` installs it)")
+    dom = subprocess.run([browser, *CHROMIUM_FLAGS, f"--user-data-dir={tmp_path / 'profile'}", "--dump-dom",
+                          (out / "report.html").resolve().as_uri()], capture_output=True, text=True, timeout=120,
+                         check=True).stdout
+    dom = re.sub(r'src="data:[^"]*"', "", dom)  # never match inside an image
+    text = html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", dom)))
+    rows = [re.split(r"\s*│\s*", line.strip("│ ")) for line in output.splitlines() if line.count("│") == 3]
+    figures = [(label, value) for label, value in rows if label and value and label != "figure"]
+    assert any("peak staff" in label for label, _ in figures) and len(figures) >= 8
+    for label, value in figures:
+        assert f"{label} {value}" in text, (label, value)
 
 
 def test_run_rejects_a_bad_agents_file_with_one_line(tmp_path):
