@@ -161,7 +161,7 @@ def test_installed_package_comes_from_the_venv(venv, tmp_path):
 
 def test_demo_runs_from_the_installed_wheel(venv, tmp_path):
     out = tmp_path / "OUT"
-    run([venv / "bin" / "staffcast", "demo", "--out", out, "--time-limit", "5", "--folds", "1"], cwd=tmp_path,
+    run([venv / "bin" / "staffcast", "demo", "--out", out, "--time-limit", "30", "--folds", "1"], cwd=tmp_path,
         env=isolated_env(venv), timeout=1200)
     for name in ("roster.csv", "coverage.csv", "report.html"):
         assert (out / name).is_file() and (out / name).stat().st_size > 0, name
