@@ -89,8 +89,11 @@ def user_errors(command):
             except InputError as exc:
                 typer.echo(f"error: {exc}", err=True)
                 raise typer.Exit(2) from None
-            except KeyboardInterrupt as exc:
-                signum = interrupt.signal_of(exc)
+            except BaseException as exc:
+                stopped = interrupt.cause_in(exc)
+                if stopped is None:
+                    raise
+                signum = interrupt.signal_of(stopped)
                 code = 128 + signum
                 import signal
 

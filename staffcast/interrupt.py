@@ -57,6 +57,19 @@ def signal_of(exc: BaseException) -> int:
     return getattr(exc, "signum", signal.SIGINT)
 
 
+def cause_in(exc: BaseException) -> KeyboardInterrupt | None:
+    """The KeyboardInterrupt behind `exc`: itself, or one in its chain of causes. A signal
+    that lands while a native extension initialises (importing OR-Tools) surfaces as that
+    module's `ImportError` raised from our `Interrupted`."""
+    seen: set[int] = set()
+    while exc is not None and id(exc) not in seen:
+        if isinstance(exc, KeyboardInterrupt):
+            return exc
+        seen.add(id(exc))
+        exc = exc.__cause__ if exc.__suppress_context__ else (exc.__cause__ or exc.__context__)
+    return None
+
+
 def _in_main_thread() -> bool:
     return threading.current_thread() is threading.main_thread()
 

@@ -112,3 +112,21 @@ def test_rearm_restores_sigint_after_a_default_cp_sat_solve():
         with pytest.raises(interrupt.Interrupted):
             os.kill(os.getpid(), signal.SIGINT)
             time.sleep(0.5)
+
+
+def test_a_signal_inside_a_native_import_is_found_behind_its_import_error():
+    try:
+        try:
+            raise interrupt.Interrupted(signal.SIGTERM)
+        except interrupt.Interrupted as exc:
+            raise ImportError("initialization failed") from exc
+    except ImportError as wrapped:
+        assert interrupt.signal_of(interrupt.cause_in(wrapped)) == signal.SIGTERM
+    try:
+        try:
+            raise KeyboardInterrupt
+        except KeyboardInterrupt:
+            raise ValueError("replaced on purpose") from None
+    except ValueError as replaced:
+        assert interrupt.cause_in(replaced) is None
+    assert interrupt.cause_in(RuntimeError("plain")) is None
