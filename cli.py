@@ -5,14 +5,15 @@ Heavy imports live inside the commands so `staffcast --help` stays instant.
 
 from __future__ import annotations
 
-import functools
-import os
 import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from typer.core import TyperGroup
+
+from staffcast.cli_support import console as _console
+from staffcast.cli_support import user_errors
 
 
 class _OneLineErrors(TyperGroup):
@@ -60,61 +61,6 @@ def _root() -> None:
     """Contact-centre workforce management: forecast contacts, compute staffing, build
     rosters. Every command reads files, runs one stage and writes files; `staffcast demo`
     runs them all on the bundled sample."""
-
-
-def _one_line_warning(message, category, filename, lineno, file=None, line=None) -> str:
-    return f"warning: {' '.join(str(message).split())}\n"
-
-
-def user_errors(command):
-    """Turn an InputError into `error: <one line>` on stderr and exit code 2, and Ctrl-C or
-    SIGTERM (in any stage, a roster solve included) into `interrupted ...` on one line and
-    exit code 130 or 143; output folders and files are then left as they were."""
-
-    @functools.wraps(command)
-    def wrapper(*args, **kwargs):
-        import warnings
-
-        from staffcast import interrupt
-        from staffcast.errors import InputError
-        from staffcast.outputs_folder import COMMITTED, discard_open_folders
-
-        warnings.formatwarning = _one_line_warning
-        with interrupt.handle_signals():
-            try:
-                try:
-                    return command(*args, **kwargs)
-                finally:
-                    discard_open_folders()  # a failed or interrupted run leaves no staging folder
-            except InputError as exc:
-                typer.echo(f"error: {exc}", err=True)
-                raise typer.Exit(2) from None
-            except BaseException as exc:
-                stopped = interrupt.cause_in(exc)
-                if stopped is None:
-                    raise
-                signum = interrupt.signal_of(stopped)
-                code = 128 + signum
-                import signal
-
-                out = kwargs.get("out")
-                kept = "" if out is None else (f"; {out} was already complete" if Path(out) in COMMITTED
-                                               else f"; {out} is as it was, nothing half-written")
-                typer.echo(f"interrupted by {signal.Signals(signum).name}: stopped{kept}", err=True)
-                if interrupt.abandoned_work():  # a native solve that cannot be stopped: end now
-                    sys.stdout.flush()
-                    sys.stderr.flush()
-                    os._exit(code)
-                raise typer.Exit(code) from None
-
-    return wrapper
-
-
-def _console():
-    from rich.console import Console
-
-    console = Console()
-    return console if console.is_terminal else Console(width=130)
 
 
 def _print_history(console, inputs) -> None:
