@@ -15,10 +15,13 @@ import tomllib
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from staffcast.errors import InputError, describe
+
+if TYPE_CHECKING:
+    from staffcast.capacity_config import CapacityConfig
 
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
@@ -136,6 +139,7 @@ class PlanningConfig:
     weights: WeightsConfig = field(default_factory=WeightsConfig)
     solver: SolverConfig = field(default_factory=SolverConfig)
     staffing: StaffingConfig = field(default_factory=StaffingConfig)
+    capacity: CapacityConfig | None = None  # the optional [capacity] section (staffcast.capacity_config)
 
     @property
     def tz(self) -> ZoneInfo:
@@ -420,9 +424,10 @@ def load_config(path: str | Path, *, needs: Collection[str] = ROSTER,
         m = re.search(r"line (\d+)", str(exc))
         raise InputError(path, f"not valid TOML: {exc}", row=int(m.group(1)) if m else None) from None
     for key, value in doc.items():
-        if key not in {"planning", "channel", "shifts", "rules", "weights", "solver", "staffing"}:
+        if key not in {"planning", "channel", "shifts", "rules", "weights", "solver", "staffing",
+                       "capacity"}:
             raise toml.error(key, None, None, "unknown section; expected planning, channel, "
-                             "shifts, rules, weights, solver or staffing")
+                             "shifts, rules, weights, solver, staffing or capacity")
         if key == "channel":
             tables = isinstance(value, list) and all(isinstance(v, dict) for v in value)
         else:
@@ -484,8 +489,14 @@ def load_config(path: str | Path, *, needs: Collection[str] = ROSTER,
         "workers": dict(low=1, high=64, integer=True),
         "seed": dict(low=0, integer=True),
     })
+    capacity = None
+    if "capacity" in doc:
+        from staffcast.capacity_config import parse_capacity
+
+        capacity = parse_capacity(toml, doc["capacity"])
     return PlanningConfig(str(tz), int(interval), week_start, channels, shifts, rules,
-                          weights, solver, staffing=_staffing(toml, doc.get("staffing", {})))
+                          weights, solver, staffing=_staffing(toml, doc.get("staffing", {})),
+                          capacity=capacity)
 
 
 def _staffing(toml: _Toml, table: dict) -> StaffingConfig:

@@ -52,7 +52,7 @@ max_days_per_week = 5
 min_rest_hours = 11
 """
 
-SECTIONS = ("planning", "shifts", "rules", "weights", "solver")
+SECTIONS = ("planning", "shifts", "rules", "weights", "solver", "capacity")
 
 
 def _changed(table: dict, changes: dict) -> dict:

@@ -1,0 +1,1 @@
+"""Capacity planning: the weekly FTE requirement, supply of cohorts and the hiring-plan MIP."""
