@@ -14,6 +14,7 @@ from typer.core import TyperGroup
 
 from staffcast.cli_support import console as _console
 from staffcast.cli_support import user_errors
+from staffcast.commands.capacity import capacity
 
 
 class _OneLineErrors(TyperGroup):
@@ -55,6 +56,9 @@ app = typer.Typer(
     add_completion=False,
     rich_markup_mode=None,  # help text as written: "[solver]" is a config section, not markup
 )
+
+app.command()(capacity)
+
 
 @app.callback()
 def _root() -> None:
