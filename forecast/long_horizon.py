@@ -1,0 +1,223 @@
+"""Long-horizon daily forecast (13-52 weeks) per channel, and its two reference models.
+
+`LongHorizonModel` is a Poisson GLM (statsmodels, log link) of a channel's contacts per open
+day on:
+- growth: a linear trend in years (log scale, so a constant yearly growth rate);
+- the weekday (six dummies);
+- yearly seasonality: three Fourier pairs of the day of the year, only when the history
+  spans at least a year (`yearly` says whether it did);
+- holidays from the events calendar, one effect per holiday name (so Spring Festival
+  moves with its dates), the two days after each holiday a rebound effect; a future
+  holiday whose name the history never saw takes the mean of the learned holiday effects;
+- waves (onboarding, migration, campaign, release): per kind one effect of
+  `(size / the kind's median past size) ** 0.8` on the event's days (1 without a size);
+  the effect is log-linear in that strength, so a wave far larger than any past one is
+  extrapolated steeply (the test checks sizes within the range seen).
+Days without rows (closed) are left out of the fit. The handle time of a future day is the
+channel's contact-weighted mean AHT of the same weekday over the last eight weeks.
+
+Reference models (`same_week_last_year`, `month_weekday_index`) for the backtest.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from staffcast.errors import InputError
+from staffcast.forecast.models import local_clock
+
+WAVE_KINDS = ("onboarding", "migration", "campaign", "release")
+FOURIER = 3
+MIN_YEARLY_DAYS = 364
+
+
+def daily_history(frame: pd.DataFrame) -> pd.DataFrame:
+    """`channel`, `day` (naive local midnight), `volume` (contacts), `aht_seconds`
+    (contact-weighted mean) per channel and day with rows."""
+    day = local_clock(frame["interval_start"]).dt.normalize().to_numpy()
+    work = frame.assign(day=day, handled=frame["volume"] * frame["aht_seconds"].fillna(0))
+    grouped = work.groupby(["channel", "day"], sort=True)[["volume", "handled"]].sum().reset_index()
+    grouped["aht_seconds"] = np.where(grouped["volume"] > 0, grouped["handled"] / grouped["volume"].clip(lower=1),
+                                      np.nan)
+    return grouped.drop(columns="handled")
+
+
+def _naive_days(stamps) -> pd.Series:
+    return local_clock(pd.Series(pd.DatetimeIndex(stamps))).dt.normalize()
+
+
+def _touches(channels, channel: str) -> bool:
+    return "*" in channels or channel in channels
+
+
+def _event_days(ev) -> pd.DatetimeIndex:
+    first, end = _naive_days([ev.start, ev.end - pd.Timedelta(microseconds=1)])
+    return pd.date_range(first, end)
+
+
+@dataclass(frozen=True)
+class _Fit:
+    params: pd.Series
+    columns: tuple[str, ...]
+    origin: pd.Timestamp
+    size_ref: dict
+    yearly: bool
+    aht_by_weekday: np.ndarray
+
+
+def _design(days: pd.DatetimeIndex, events: pd.DataFrame, channel: str, origin: pd.Timestamp,
+            size_ref: dict, yearly: bool) -> pd.DataFrame:
+    x = pd.DataFrame(index=days)
+    x["const"] = 1.0
+    x["trend_years"] = (days - origin).days / 365.25
+    for w in range(1, 7):
+        x[f"weekday_{w}"] = (days.day_of_week == w).astype(float)
+    if yearly:
+        angle = 2 * np.pi * days.day_of_year.to_numpy() / 365.25
+        for k in range(1, FOURIER + 1):
+            x[f"sin_{k}"] = np.sin(k * angle)
+            x[f"cos_{k}"] = np.cos(k * angle)
+    for ev in events.itertuples():
+        if not _touches(ev.channels, channel):
+            continue
+        span = _event_days(ev)
+        if ev.kind == "holiday":
+            x.loc[x.index.isin(span), f"holiday:{ev.name}"] = 1.0
+            for lag in (1, 2):
+                after = span[-1] + pd.Timedelta(days=lag)
+                if after in x.index:
+                    x.loc[after, f"after_holiday_{lag}"] = 1.0
+        elif ev.kind in WAVE_KINDS:
+            ref = size_ref.get(ev.kind)
+            strength = 1.0 if ref is None or not np.isfinite(ev.size) else (ev.size / ref) ** 0.8
+            column = f"wave:{ev.kind}"
+            if column not in x:
+                x[column] = 0.0
+            x.loc[x.index.isin(span), column] += strength
+    return x.fillna(0.0)
+
+
+class LongHorizonModel:
+    """Fit per channel on a daily history, then predict any future days (see the module)."""
+
+    def fit(self, daily: pd.DataFrame, events: pd.DataFrame) -> LongHorizonModel:
+        import statsmodels.api as sm
+
+        self.events = events
+        self.fits: dict[str, _Fit] = {}
+        self.notes: list[str] = []
+        sizes = events[events["kind"].isin(WAVE_KINDS)].groupby("kind")["size"].median()
+        size_ref = {k: float(v) for k, v in sizes.items() if np.isfinite(v) and v > 0}
+        for channel, part in daily.groupby("channel", sort=True):
+            days = pd.DatetimeIndex(part["day"])
+            span = (days.max() - days.min()).days + 1
+            yearly = span >= MIN_YEARLY_DAYS
+            if not yearly:
+                self.notes.append(f"{channel}: {span} days of history, under a year: no yearly seasonality")
+            x = _design(days, events, channel, days.min(), size_ref, yearly)
+            x = x.loc[:, (x != 0).any(axis=0)]
+            y = part["volume"].to_numpy(float)
+            result = sm.GLM(y, x.to_numpy(), family=sm.families.Poisson()).fit(scale="X2")
+            params = pd.Series(result.params, index=x.columns)
+            recent = part[days >= days.max() - pd.Timedelta(days=55)]
+            rd = pd.DatetimeIndex(recent["day"]).day_of_week
+            aht = np.full(7, np.nan)
+            for w in range(7):
+                sel = (rd == w) & recent["aht_seconds"].notna().to_numpy()
+                if sel.any():
+                    aht[w] = np.average(recent["aht_seconds"][sel], weights=recent["volume"][sel].clip(lower=1))
+            aht = np.where(np.isnan(aht), np.nanmean(aht) if np.isfinite(aht).any() else np.nan, aht)
+            self.fits[str(channel)] = _Fit(params, tuple(x.columns), days.min(), size_ref, yearly, aht)
+        return self
+
+    def predict(self, days: pd.DatetimeIndex, events: pd.DataFrame | None = None) -> pd.DataFrame:
+        """`channel`, `day`, `volume` (expected contacts), `aht_seconds` for every channel and day."""
+        events = self.events if events is None else events
+        frames = []
+        for channel, fit in self.fits.items():
+            x = _design(days, events, channel, fit.origin, fit.size_ref, fit.yearly)
+            learned = [c for c in fit.params.index if c.startswith("holiday:")]
+            pooled = float(fit.params[learned].mean()) if learned else 0.0
+            eta = np.zeros(len(days))
+            for column in x.columns:
+                if column in fit.params.index:
+                    eta += fit.params[column] * x[column].to_numpy()
+                elif column.startswith("holiday:"):
+                    eta += pooled * x[column].to_numpy()
+            frames.append(pd.DataFrame({"channel": channel, "day": days, "volume": np.exp(eta),
+                                        "aht_seconds": fit.aht_by_weekday[days.day_of_week]}))
+        return pd.concat(frames, ignore_index=True)
+
+
+def check_long_horizon(daily: pd.DataFrame, weeks: int, *, source: str = "history") -> None:
+    """A horizon of 13-52 weeks, and no longer than the history itself spans."""
+    if not 1 <= weeks <= 52:
+        raise InputError(source, f"--weeks must be 1-52, got {weeks}")
+    span_weeks = ((daily["day"].max() - daily["day"].min()).days + 1) // 7
+    if weeks > span_weeks:
+        raise InputError(source, f"a {weeks}-week horizon is longer than the history supports "
+                         f"({span_weeks} weeks); give more history or a shorter --weeks")
+
+
+def same_week_last_year(daily: pd.DataFrame, days: pd.DatetimeIndex) -> pd.DataFrame:
+    """Each day's volume is the same weekday 52 weeks (364 days) before; a day whose
+    reference has no row takes the mean of that channel's last-year weekday."""
+    frames = []
+    for channel, part in daily.groupby("channel", sort=True):
+        series = part.set_index("day")["volume"]
+        ref = series.reindex(days - pd.Timedelta(days=364)).to_numpy(float)
+        by_weekday = series.groupby(series.index.day_of_week).mean()
+        fallback = by_weekday.reindex(days.day_of_week).to_numpy(float)
+        frames.append(pd.DataFrame({"channel": channel, "day": days,
+                                    "volume": np.where(np.isnan(ref), fallback, ref)}))
+    return pd.concat(frames, ignore_index=True)
+
+
+def month_weekday_index(daily: pd.DataFrame, days: pd.DatetimeIndex) -> pd.DataFrame:
+    """Level of the last 364 days x month index x weekday index (each the mean over the
+    whole history of that month / weekday relative to the overall mean)."""
+    frames = []
+    for channel, part in daily.groupby("channel", sort=True):
+        series = part.set_index("day")["volume"].astype(float)
+        level = series[series.index > series.index.max() - pd.Timedelta(days=364)].mean()
+        overall = series.mean()
+        month = series.groupby(series.index.month).mean() / overall
+        weekday = series.groupby(series.index.day_of_week).mean() / overall
+        pred = level * month.reindex(days.month).fillna(1.0).to_numpy() * weekday.reindex(days.day_of_week).to_numpy()
+        frames.append(pd.DataFrame({"channel": channel, "day": days, "volume": pred}))
+    return pd.concat(frames, ignore_index=True)
+
+
+REFERENCES = {"same_week_last_year": same_week_last_year, "month_weekday_index": month_weekday_index}
+
+
+def backtest_long(daily: pd.DataFrame, events: pd.DataFrame, *, weeks: int, origins: int = 3,
+                  step_weeks: int = 4) -> pd.DataFrame:
+    """Rolling-origin backtest at a `weeks` horizon: origins end - weeks, end - weeks - step,
+    ...; each model fitted on the days before the origin. One row per model, channel and
+    origin: `model`, `channel`, `origin`, `weeks`, `wape_daily` (sum |y - p| / sum y over
+    days), `wape_weekly` (the same over Monday weeks' totals), `bias` (sum (p - y) / sum y)."""
+    end = daily["day"].max()
+    rows = []
+    for k in range(origins):
+        cut = end - pd.Timedelta(days=7 * (weeks + k * step_weeks))
+        train = daily[daily["day"] <= cut]
+        stop = cut + pd.Timedelta(days=7 * weeks)
+        test = daily[(daily["day"] > cut) & (daily["day"] <= stop)]
+        days = pd.date_range(cut + pd.Timedelta(days=1), stop)
+        preds = {"long_horizon": LongHorizonModel().fit(train, events).predict(days)}
+        preds.update({name: f(train, days) for name, f in REFERENCES.items()})
+        for name, pred in preds.items():
+            joined = test.merge(pred[["channel", "day", "volume"]], on=["channel", "day"], suffixes=("", "_p"))
+            for channel, part in joined.groupby("channel", sort=True):
+                y, p = part["volume"].to_numpy(float), part["volume_p"].to_numpy(float)
+                week = part["day"] - pd.to_timedelta(part["day"].dt.day_of_week, unit="D")
+                wk = part.assign(week=week).groupby("week")[["volume", "volume_p"]].sum()
+                rows.append({"model": name, "channel": channel, "origin": cut, "weeks": weeks,
+                             "wape_daily": np.abs(y - p).sum() / y.sum(),
+                             "wape_weekly": (wk["volume"] - wk["volume_p"]).abs().sum() / wk["volume"].sum(),
+                             "bias": (p - y).sum() / y.sum()})
+    return pd.DataFrame(rows)
