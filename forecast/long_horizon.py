@@ -221,3 +221,31 @@ def backtest_long(daily: pd.DataFrame, events: pd.DataFrame, *, weeks: int, orig
                              "wape_weekly": (wk["volume"] - wk["volume_p"]).abs().sum() / wk["volume"].sum(),
                              "bias": (p - y).sum() / y.sum()})
     return pd.DataFrame(rows)
+
+
+def interval_forecast(frame: pd.DataFrame, daily: pd.DataFrame, interval_minutes: int, timezone: str) -> pd.DataFrame:
+    """A docs/design.md forecast frame from a daily forecast (`channel`, `day`, `volume`):
+    each day's contacts spread over the intervals by the channel's share of that weekday's
+    contacts in each slot over the history's last eight weeks, with that slot's
+    contact-weighted handle time; slots without history contacts get no row."""
+    stamps = local_clock(frame["interval_start"])
+    recent = frame[stamps >= stamps.max().normalize() - pd.Timedelta(days=55)]
+    rs = local_clock(recent["interval_start"])
+    slot = (rs.dt.hour * 60 + rs.dt.minute) // interval_minutes
+    work = recent.assign(weekday=rs.dt.day_of_week.to_numpy(), slot=slot.to_numpy(),
+                         handled=recent["volume"] * recent["aht_seconds"].fillna(0))
+    prof = work.groupby(["channel", "weekday", "slot"])[["volume", "handled"]].sum().reset_index()
+    prof["share"] = prof["volume"] / prof.groupby(["channel", "weekday"])["volume"].transform("sum")
+    prof["aht_seconds"] = np.where(prof["volume"] > 0, prof["handled"] / prof["volume"].clip(lower=1), np.nan)
+    prof = prof[prof["volume"] > 0]
+    days = daily.assign(weekday=pd.DatetimeIndex(daily["day"]).day_of_week)
+    out = days.merge(prof[["channel", "weekday", "slot", "share", "aht_seconds"]], on=["channel", "weekday"],
+                     suffixes=("_day", ""))
+    naive = out["day"] + pd.to_timedelta(out["slot"] * interval_minutes, unit="min")
+    start = pd.DatetimeIndex(naive).tz_localize(timezone, ambiguous="NaT", nonexistent="NaT")
+    volume = out["volume"].to_numpy(float) * out["share"].to_numpy(float)
+    result = pd.DataFrame({"channel": out["channel"].to_numpy(), "interval_start": start, "volume": volume,
+                           "volume_lo": volume, "volume_hi": volume, "aht_seconds": out["aht_seconds"].to_numpy(),
+                           "model": "long_horizon"})
+    result = result[result["interval_start"].notna()]
+    return result.sort_values(["channel", "interval_start"], kind="stable").reset_index(drop=True)

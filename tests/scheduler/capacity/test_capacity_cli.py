@@ -80,3 +80,43 @@ def test_missing_capacity_section(files):
     config.write_text(planning_toml(), encoding="utf-8")
     result = _run(*files)
     assert result.exit_code == 2 and "needs the [capacity] section" in result.output
+
+
+@pytest.fixture
+def sample(tmp_path):
+    from sample_paths import SAMPLE_DIR
+
+    config = tmp_path / "planning.toml"
+    config.write_text((SAMPLE_DIR / "planning.toml").read_text(encoding="utf-8") + "\n[capacity]\n",
+                      encoding="utf-8")
+    return SAMPLE_DIR, config
+
+
+def _from_history(tmp_path, sample_dir, config, *extra):
+    return runner.invoke(cli.app, ["capacity", str(sample_dir / "history.parquet"), "--events",
+                                   str(sample_dir / "events.csv"), "-c", str(config), "--agents",
+                                   str(sample_dir / "agents.csv"), "--out", str(tmp_path / "out"), *extra])
+
+
+def test_from_the_sample_history(tmp_path, sample):
+    result = _from_history(tmp_path, *sample, "--weeks", "13", "--method", "sipp")
+    assert result.exit_code == 0, result.output
+    plan = pd.read_csv(tmp_path / "out" / "plan.csv")
+    assert plan["week_start"].iloc[0] == "2026-12-07" and plan["week_start"].nunique() == 13
+    assert set(plan["skill"]) == {"voice", "chat", "voice;chat", "email;social", "voice;chat;email;social"}
+    assert plan.groupby("week_start")["hires"].sum().iloc[:4].sum() == 0  # lead_weeks = 4
+    assert 100 < plan.groupby("week_start")["fte_required"].sum().median() < 300
+    assert "no holidays after" in result.output
+    weekly = pd.read_csv(tmp_path / "out" / "requirements_weekly.csv")
+    assert weekly["fte_required"].to_numpy() == pytest.approx(plan.sort_values(["skill", "week_start"])
+                                                              ["fte_required"].to_numpy())
+
+
+@pytest.mark.parametrize(("extra", "message"), [
+    (["--weeks", "110"], "--weeks must be 1-52"),
+    (["--method", "erlang"], "--method must be sipp, mol or isa"),
+])
+def test_history_form_errors(tmp_path, sample, extra, message):
+    result = _from_history(tmp_path, *sample, *extra)
+    assert result.exit_code == 2 and message in result.output and result.output.count("\n") == 1
+    assert not (tmp_path / "out").exists()
