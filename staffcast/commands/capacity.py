@@ -72,7 +72,8 @@ def capacity(
     force: Annotated[bool, typer.Option(help="Replace the contents of a non-empty --out folder.")] = False,
 ) -> None:
     """Plan classes of new hires (week and size per skill group) at the least cost of payroll,
-    overtime, shortfall and hiring, from a weekly FTE requirement; prints the hiring plan."""
+    overtime, shortfall and hiring, from HISTORY (a long-horizon daily forecast staffed per
+    interval, as weekly FTE) or from --requirements WEEKLY.csv; prints the hiring plan."""
     from staffcast.config import load_config
     from staffcast.outputs_folder import OutputFolder, describe_inputs
     from staffcast.scheduler.capacity.inputs import heads_by_skill, load_weekly_requirements
