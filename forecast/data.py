@@ -202,7 +202,9 @@ def _interval_level(path, frame, first_row, tz, interval_minutes, known):
     return out
 
 
-def _contact_level(path, frame, first_row, tz, interval_minutes, known):
+def _contacts(path, frame, first_row, tz, interval_minutes, known) -> pd.DataFrame:
+    """Validated contact rows: channel, arrived_at, interval_start, handle_seconds,
+    wait_seconds (NaN when not given), abandoned (bool)."""
     for column in ("channel", "arrived_at", "handle_seconds"):
         if column not in frame:
             raise InputError(path, f"missing column {column!r} for a contact-level history", row=1)
@@ -219,8 +221,9 @@ def _contact_level(path, frame, first_row, tz, interval_minutes, known):
         abandoned = text.isin(_TRUE)
     else:
         abandoned = pd.Series(False, index=frame.index)
+    wait = pd.Series(np.nan, index=frame.index)
     if "wait_seconds" in frame:
-        _numbers(path, frame, "wait_seconds", first_row, allow_empty=True)
+        wait = _numbers(path, frame, "wait_seconds", first_row, allow_empty=True)
     unhandled = handle.isna() & ~abandoned
     if unhandled.any():
         i = int(np.flatnonzero(unhandled.to_numpy())[0])
@@ -228,8 +231,14 @@ def _contact_level(path, frame, first_row, tz, interval_minutes, known):
                          row=i + first_row, column="handle_seconds")
     offset = pd.to_timedelta(_off_grid(pd.DatetimeIndex(arrived), interval_minutes), unit="s")
     start = (arrived - offset).dt.floor("s")
-    contacts = pd.DataFrame({"channel": channel, "interval_start": start,
-                             "handled": handle.where(~abandoned)})
+    return pd.DataFrame({"channel": channel, "arrived_at": arrived, "interval_start": start,
+                         "handle_seconds": handle.where(~abandoned), "wait_seconds": wait,
+                         "abandoned": abandoned.to_numpy(bool)})
+
+
+def _contact_level(path, frame, first_row, tz, interval_minutes, known):
+    contacts = _contacts(path, frame, first_row, tz, interval_minutes, known).rename(
+        columns={"handle_seconds": "handled"})
     grouped = contacts.groupby(["channel", "interval_start"], sort=True)
     out = grouped.agg(volume=("handled", "size"), aht_seconds=("handled", "mean")).reset_index()
     out["volume"] = out["volume"].astype(float)
@@ -283,6 +292,63 @@ def load_history(path: str | Path, timezone: str, interval_minutes: int, *,
     out, filled = _check_gaps(path, out, open_hours, interval_minutes, closed, fill_zero)
     return History(out, open_hours, timezone, interval_minutes, tuple(sorted(closed)), filled,
                    tuple(sorted(out["channel"].unique())))
+
+
+@dataclass(frozen=True)
+class Actuals:
+    """Today's actuals: `frame` a history frame (channel, interval_start, volume, aht_seconds)
+    of the intervals seen; `contacts` the contact rows (channel, arrived_at, interval_start,
+    handle_seconds, wait_seconds, abandoned) when the file is contact level, else None."""
+
+    frame: pd.DataFrame
+    contacts: pd.DataFrame | None = None
+
+
+def load_actuals(path: str | Path, timezone: str, interval_minutes: int, *,
+                 channels: Iterable[str] | None = None, now: pd.Timestamp | None = None) -> Actuals:
+    """Read interval- or contact-level actuals (the history file formats) so far.
+
+    With `now` (tz-aware), a row whose interval (interval level) or arrival (contact level)
+    is not over by `now` is an error. No gap check: an interval without a row is unobserved
+    (interval level) or had no contacts (contact level, where the intervals from the first
+    arrival to `now` get rows)."""
+    path = Path(path)
+    tz = ZoneInfo(timezone)
+    frame, first_row = read_frame(path)
+    known = list(channels) if channels is not None else None
+    step = pd.Timedelta(minutes=interval_minutes)
+    if "arrived_at" in frame.columns:
+        contacts = _contacts(path, frame, first_row, tz, interval_minutes, known)
+        late = contacts["arrived_at"] >= now if now is not None else pd.Series(False, index=contacts.index)
+        column = "arrived_at"
+        out = _contact_level(path, frame, first_row, tz, interval_minutes, known)
+    elif {"channel", "interval_start", "volume"} <= set(frame.columns):
+        contacts = None
+        out = _interval_level(path, frame, first_row, tz, interval_minutes, known)
+        late = out["interval_start"] + step > now if now is not None else pd.Series(False, index=out.index)
+        column = "interval_start"
+    else:
+        raise InputError(path, "expected columns channel, interval_start, volume[, aht_seconds] "
+                         "or channel, arrived_at, handle_seconds[, wait_seconds, abandoned]", row=1)
+    if late.any():
+        i = int(np.flatnonzero(late.to_numpy())[0])
+        raise InputError(path, f"expected actuals before now ({now:%Y-%m-%d %H:%M}), got "
+                         f"{describe(frame[column].iloc[i])}", row=i + first_row, column=column)
+    if contacts is not None:
+        out = _zero_fill(out, step, now)
+    return Actuals(out.sort_values(["channel", "interval_start"], ignore_index=True), contacts)
+
+
+def _zero_fill(out: pd.DataFrame, step: pd.Timedelta, now: pd.Timestamp | None) -> pd.DataFrame:
+    """Contact-level intervals without contacts, from each channel's first contact to the
+    last interval over by `now` (or its last contact), as zero-contact rows."""
+    parts = []
+    for channel, rows in out.groupby("channel", sort=True):
+        last = rows["interval_start"].max() if now is None else now - step
+        grid = pd.date_range(rows["interval_start"].min(), last, freq=step)
+        full = pd.DataFrame({"channel": channel, "interval_start": grid})
+        parts.append(full.merge(rows, on=["channel", "interval_start"], how="left").fillna({"volume": 0.0}))
+    return pd.concat(parts, ignore_index=True) if parts else out
 
 
 def _check_gaps(path, out, open_hours, interval_minutes, closed, fill_zero):

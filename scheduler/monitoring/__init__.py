@@ -1,0 +1,1 @@
+"""Monitoring: the service customers actually got, and why it differed from plan."""
