@@ -58,6 +58,7 @@ app = typer.Typer(
 )
 
 app.command()(capacity)
+app.command()(reforecast)
 
 
 @app.callback()
