@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
-from staffcast.scheduler.roster.model import rules
+from staffcast.scheduler.roster.model import penalty, rules
 from staffcast.scheduler.roster.model.instance import RosterInstance
 
 
@@ -60,15 +60,16 @@ def add_coverage(model: cp_model.CpModel, inst: RosterInstance,
             terms.append((sum(working[g][t]) - covered, inst.over_cost))
     for c, channel in enumerate(inst.config.channels):
         costs = inst.under_costs(c)
+        under, over = service_costs(inst, c)
         groups = [g for g in range(n_groups) if c in inst.group_channels(g)]
         upper = sum(group_size[g] for g in groups)
         coverage = [sum(cover[g, c, t] for g in groups if (g, c, t) in cover) for t in range(n_t)]
         for t in range(n_t):
             required = int(inst.demand.staff[c, t])
             if channel.kind != "deferred" or not inst.open[c, t]:
-                terms += rules.under_coverage_terms(model, coverage[t], required, costs, f"{channel.name}_{t}")
+                terms += rules.under_coverage_terms(model, coverage[t], required, under[t], f"{channel.name}_{t}")
             if any((g, c, t) in cover for g in groups):
-                terms += rules.over_coverage_terms(model, coverage[t], required, upper, inst.over_cost,
+                terms += rules.over_coverage_terms(model, coverage[t], required, upper, over[t],
                                                   f"{channel.name}_{t}")
         if channel.kind == "deferred":  # its work waits: staff missing now may be made up later
             late = inst.late_cost(c)
@@ -78,3 +79,20 @@ def add_coverage(model: cp_model.CpModel, inst: RosterInstance,
             terms += late_terms
             done.update({(c, t): var for t, var in zip(positions, done_vars, strict=True)})
     return CoverVars(breaks, cover, terms, done)
+
+
+def service_costs(inst: RosterInstance, c: int) -> tuple[list[tuple[int, ...]], list[int]]:
+    """Per interval of channel c: the integer costs of the 1st, 2nd, ... missing agent and
+    of one agent above the requirement. Queue channels weigh them by the service an agent
+    loses or buys there (`penalty`); deferred channels keep their flat costs."""
+    costs, n_t = inst.under_costs(c), inst.horizon.n_intervals
+    channel = inst.config.channels[c]
+    if channel.kind == "deferred":
+        return [costs] * n_t, [inst.over_cost] * n_t
+    args = (channel, inst.demand.staff[c], inst.demand.volume[c], inst.demand.aht_seconds[c],
+            inst.config.interval_minutes)
+    short = penalty.shortfall_factors(*args, slopes=[k / costs[0] for k in costs] if costs[0] else [1.0] * len(costs))
+    surplus = penalty.surplus_factors(*args)
+    under = [tuple(max(1, int(round(costs[0] * f))) for f in row) for row in short]
+    over = [max(1, int(round(inst.over_cost * f))) if inst.over_cost else 0 for f in surplus]
+    return under, over
