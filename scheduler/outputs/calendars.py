@@ -108,7 +108,7 @@ def calendar_file_names(agent_ids: Iterable[str]) -> dict[str, str]:
 
 def _event(shift: WorkedShift, uid: str, dtstamp: dt.datetime) -> icalendar.Event:
     channels = ", ".join(shift.channels) or "any"
-    breaks = ", ".join(f"{a:%H:%M}-{b:%H:%M}" for a, b in shift.breaks) or "none"
+    breaks = shift.breaks_label
     working = shift.hours - shift.break_hours
     description = (f"Shift {shift.label} ({shift.start:%a %d %b %Y})\n"
                    f"Channels: {channels}\n"

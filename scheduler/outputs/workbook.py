@@ -12,6 +12,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from staffcast.config import PlanningConfig
 from staffcast.scheduler.inputs.agents import Agent
+from staffcast.scheduler.roster.results.clock import clock
 from staffcast.scheduler.roster.results.view import WorkedShift, as_local_times
 
 # Fills are light enough to print in greyscale under black text; meaning is never carried
@@ -40,7 +41,7 @@ def shift_cell_text(shifts: list[WorkedShift]) -> str:
     for shift in shifts:
         text = shift.label
         if shift.breaks:
-            text += "\nbreak " + ", ".join(f"{a:%H:%M}-{b:%H:%M}" for a, b in shift.breaks)
+            text += "\nbreak " + shift.breaks_label
         parts.append(text)
     return "\n".join(parts)
 
@@ -131,7 +132,7 @@ def _coverage_sheet(ws: Worksheet, day: dt.date, part: pd.DataFrame, channels: l
     times = sorted(part["interval_start"].unique())
     index = {t: r for r, t in enumerate(times, start=4)}
     for t, r in index.items():
-        ws.cell(row=r, column=1, value=f"{pd.Timestamp(t):%H:%M}").border = BOX
+        ws.cell(row=r, column=1, value=clock(pd.Timestamp(t))).border = BOX
     for i, channel in enumerate(channels):
         first = 2 + i * width
         rows = part[part["channel"] == channel]

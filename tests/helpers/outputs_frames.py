@@ -56,8 +56,7 @@ def make_roster(config, shifts=SHIFTS) -> pd.DataFrame:
     for agent_id, offset, start, hours, breaks in shifts:
         day = config.week_start + dt.timedelta(days=offset)
         begin = pd.Timestamp(f"{day} {start}").tz_localize(config.timezone)
-        # wall-clock end (hours on the clock), so a DST change shows up in the instants
-        end = (pd.Timestamp(f"{day} {start}") + pd.Timedelta(hours=hours)).tz_localize(config.timezone)
+        end = begin + pd.Timedelta(hours=hours)  # hours actually worked, across a clock change too
         rows.append({"agent_id": agent_id, "date": day, "shift_start": begin, "shift_end": end,
                      "breaks": breaks, "channels": {"A01": "voice;chat", "A02": "voice",
                                                     "A03": "chat;email", "A04": "voice;chat;email",

@@ -7,7 +7,10 @@ local clock but never the grid. A shift starts on the configured local start-tim
 its day, lasts one of the configured paid lengths (hours, break included) and may cross
 midnight, covering the next day's first intervals. The lunch break (`break_minutes`) may
 start at any grid point that keeps it `break_not_first_hours` from the shift's start and
-`break_not_last_hours` from its end.
+`break_not_last_hours` from its end. Shift lengths are hours actually worked: a night
+shift across a clock change keeps its length in absolute time (an 8-hour 23:00 shift ends at
+06:00 when the clocks go back, 08:00 when they go forward); a start time the clock skips
+that day is not offered, and one it shows twice means its first occurrence.
 """
 
 from __future__ import annotations
@@ -133,6 +136,8 @@ def enumerate_shifts(config: PlanningConfig, horizon: Horizon, *, lead_in: bool 
         for start_time in config.shifts.start_times:
             minute = start_time.hour * 60 + start_time.minute
             stamp = local_timestamp(config, day, minute)
+            if stamp.hour * 60 + stamp.minute != minute:
+                continue  # the clock skips this start time that day (clocks go forward)
             begin = int(round(horizon.index_of(stamp)))
             for hours in config.shifts.lengths_hours:
                 length = int(round(hours * 60))

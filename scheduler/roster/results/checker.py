@@ -24,26 +24,37 @@ from staffcast.config import PlanningConfig
 from staffcast.scheduler.inputs.agents import Agent
 
 
+def _first_clock(after: pd.Timestamp, clock: dt.time, tz, strictly: bool) -> pd.Timestamp | None:
+    """The first instant at (or strictly after) `after` whose local clock reads `clock`,
+    walking the absolute time in minutes over two days (repeated and skipped hours alike)."""
+    base = after.tz_convert(tz).floor("min")
+    for minutes in range(int(strictly), 2 * 24 * 60 + 120):
+        probe = base + pd.Timedelta(minutes=minutes)
+        if probe.hour == clock.hour and probe.minute == clock.minute:
+            return probe
+    return None
+
+
 def _lunches(text: str, start: pd.Timestamp, end: pd.Timestamp, tz) -> list[tuple[pd.Timestamp, pd.Timestamp]] | None:
-    """Break intervals of "HH:MM-HH:MM;..." placed inside [start, end); None if malformed."""
+    """Break intervals of "HH:MM-HH:MM;..." (clock times, each the first at or after the
+    shift start, the end strictly after the break start) or "START/END" (ISO 8601 with
+    offsets) placed inside [start, end); None if malformed."""
     out = []
     for token in filter(None, (t.strip() for t in str(text or "").split(";"))):
-        try:
-            first, last = (dt.time.fromisoformat(x) for x in token.split("-"))
-        except ValueError:
+        if "/" in token:
+            try:
+                placed, finish = (pd.Timestamp(x).tz_convert(tz) for x in token.split("/"))
+            except (ValueError, TypeError):
+                return None
+        else:
+            try:
+                first, last = (dt.time.fromisoformat(x) for x in token.split("-"))
+            except ValueError:
+                return None
+            placed = _first_clock(start, first, tz, strictly=False)
+            finish = None if placed is None else _first_clock(placed, last, tz, strictly=True)
+        if placed is None or finish is None or not start <= placed < finish <= end:
             return None
-        placed = None
-        for offset in (0, 1):
-            day = start.date() + dt.timedelta(days=offset)
-            begin = pd.Timestamp(dt.datetime.combine(day, first)).tz_localize(tz)
-            if start <= begin < end:
-                placed = begin
-                break
-        if placed is None:
-            return None
-        finish = pd.Timestamp(dt.datetime.combine(placed.date(), last)).tz_localize(tz)
-        if finish <= placed:
-            finish += pd.Timedelta(days=1)
         out.append((placed, finish))
     return out
 
@@ -63,7 +74,8 @@ def check_roster(roster: pd.DataFrame, agents: tuple[Agent, ...], config: Planni
     lengths = {round(h * 60) for h in config.shifts.lengths_hours}
     week = set(config.week_dates)
     day_before = config.week_start - dt.timedelta(days=1)
-    week_begins = pd.Timestamp(dt.datetime.combine(config.week_start, dt.time())).tz_localize(tz)
+    week_begins = pd.Timestamp(dt.datetime.combine(config.week_start, dt.time())).tz_localize(
+        tz, nonexistent="shift_forward", ambiguous=True)
     spans: dict[str, list[tuple[pd.Timestamp, pd.Timestamp, list]]] = {}
     for row in roster.itertuples(index=False):
         who = f"{row.agent_id} {row.date}"

@@ -22,6 +22,7 @@ import pandas as pd
 
 from staffcast.scheduler.roster.model.instance import RosterInstance
 from staffcast.scheduler.roster.model.model import Solution
+from staffcast.scheduler.roster.results.clock import break_token
 
 
 @dataclass(frozen=True)
@@ -85,14 +86,13 @@ def realise(inst: RosterInstance, solution: Solution) -> Realised:
 
 def roster_frame(inst: RosterInstance, realised: Realised) -> pd.DataFrame:
     """docs/design.md roster: agent_id, date, shift_start, shift_end (tz-aware local), breaks
-    ("HH:MM-HH:MM;..."), channels (";"-joined channels covered during the shift)."""
+    ("HH:MM-HH:MM;...", `break_token`), channels (";"-joined channels covered during the shift)."""
     brk = inst.break_intervals
     rows = []
     for a, s in realised.shifts:
         shift = inst.shifts[s]
         lunch = realised.break_start.get((a, s))
-        breaks = "" if lunch is None else (
-            f"{inst.horizon.stamp(lunch):%H:%M}-{inst.horizon.stamp(lunch + brk):%H:%M}")
+        breaks = "" if lunch is None else break_token(inst.horizon.stamp(lunch), inst.horizon.stamp(lunch + brk))
         covered = {realised.channel[a, t] for t in range(shift.start, shift.end) if (a, t) in realised.channel}
         rows.append({
             "agent_id": inst.agents[a].agent_id,

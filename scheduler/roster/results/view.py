@@ -3,9 +3,10 @@
 The roster frame (docs/design.md) holds one row per worked shift: `agent_id`, `date`,
 `shift_start`, `shift_end` (timezone-aware timestamps, or ISO strings with an offset as
 they come back from roster.csv, or local "HH:MM" clock times on `date`), `breaks`
-(local clock times ``HH:MM-HH:MM;...``) and `channels` (``voice;chat``). A shift or a
-break may run past midnight: each clock time is placed at its first occurrence at or
-after the shift's start.
+(local clock times ``HH:MM-HH:MM;...``, or ISO 8601 intervals ``START/END`` with offsets
+for a break in the hour repeated when the clocks go back; see `clock`) and `channels`
+(``voice;chat``). A shift or a break may run past midnight: each clock time is placed at
+its first occurrence at or after the shift's start.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from staffcast.errors import InputError, describe
+from staffcast.scheduler.roster.results.clock import break_span, break_token, clock
 
 ROSTER_COLUMNS = ("agent_id", "date", "shift_start", "shift_end", "breaks", "channels")
 _CLOCK = re.compile(r"\s*(\d{1,2}):(\d{2})\s*")
@@ -47,15 +49,21 @@ class WorkedShift:
 
     @property
     def label(self) -> str:
-        """``07:00-16:00``, with ``+1`` when the shift ends on the next calendar day."""
+        """``07:00-16:00``, with ``+1`` when the shift ends on the next calendar day (and
+        the zone abbreviation on a clock time the clock shows twice that night)."""
         days = (self.end.date() - self.start.date()).days
         suffix = f"+{days}" if days else ""
-        return f"{self.start:%H:%M}-{self.end:%H:%M}{suffix}"
+        return f"{clock(self.start)}-{clock(self.end)}{suffix}"
+
+    @property
+    def breaks_label(self) -> str:
+        """``11:00-12:00, 14:30-14:45`` for people (`clock` times), ``none`` without breaks."""
+        return ", ".join(f"{clock(a)}-{clock(b)}" for a, b in self.breaks) or "none"
 
     @property
     def breaks_text(self) -> str:
-        """``11:00-12:00;14:30-14:45`` (local clock times), empty without breaks."""
-        return ";".join(f"{a:%H:%M}-{b:%H:%M}" for a, b in self.breaks)
+        """The `breaks` column: ``11:00-12:00;14:30-14:45`` (`break_token`), empty without breaks."""
+        return ";".join(break_token(a, b) for a, b in self.breaks)
 
 
 def _local(naive: dt.datetime, tz: str) -> pd.Timestamp:
@@ -116,16 +124,20 @@ def _breaks(text, start: pd.Timestamp, end: pd.Timestamp, tz: str, row: int):
         return ()
     spans = []
     for token in filter(None, (t.strip() for t in str(text).split(";"))):
+        span = break_span(token, tz) if "/" in token else None
         parts = token.split("-")
         clocks = [_clock_minutes(p) for p in parts] if len(parts) == 2 else [None]
-        if None in clocks:
-            raise InputError("roster", f"expected breaks as HH:MM-HH:MM;..., got {describe(token)}",
-                             row=row, column="breaks")
-        b0 = _first_at_or_after(start, clocks[0], tz)
-        b1 = _first_at_or_after(b0, clocks[1], tz)
-        if b1 <= b0 or b1 > end:
+        if span is None and None in clocks:
+            raise InputError("roster", f"expected breaks as HH:MM-HH:MM;... (or START/END with UTC offsets), "
+                             f"got {describe(token)}", row=row, column="breaks")
+        if span is not None:
+            b0, b1 = span
+        else:
+            b0 = _first_at_or_after(start, clocks[0], tz)
+            b1 = _first_at_or_after(b0, clocks[1], tz)
+        if b0 < start or b1 <= b0 or b1 > end:
             raise InputError("roster", f"break {token} does not lie inside the shift "
-                             f"{start:%H:%M}-{end:%H:%M}", row=row, column="breaks")
+                             f"{clock(start)}-{clock(end)}", row=row, column="breaks")
         spans.append((b0, b1))
     return tuple(sorted(spans))
 

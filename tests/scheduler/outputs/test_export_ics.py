@@ -39,7 +39,8 @@ def check_calendars(folder, roster, config):
             assert start.tzinfo.key == config.timezone == end.tzinfo.key
             assert event["DTSTART"].params["TZID"] == config.timezone
             description = str(event["DESCRIPTION"])
-            assert f"Breaks: {row['breaks'].replace(';', ', ')}" in description
+            if "/" not in row["breaks"]:  # an ISO interval (repeated hour) is shown with zone names
+                assert f"Breaks: {row['breaks'].replace(';', ', ')}" in description
             assert f"Channels: {row['channels'].replace(';', ', ')}" in description
             matched += 1
     assert matched == len(roster)
@@ -58,18 +59,22 @@ def test_calendars_match_roster(tmp_path, roster, config):
 
 
 def test_night_shift_across_dst_change(tmp_path):
-    """New York leaves daylight time at 02:00 on Sun 1 Nov 2026: a 22:00-07:00 shift
-    (wall clock) that night lasts 10 hours; the calendar must carry both offsets."""
+    """New York leaves daylight time at 02:00 on Sun 1 Nov 2026: a 9-hour shift from 22:00
+    (hours worked) ends at 06:00 on the clock; its lunch in the repeated hour is written as
+    an ISO interval and shown with both zone names; the calendar carries both offsets."""
     config = write_config(tmp_path, tz="America/New_York", week="2026-10-26")
-    roster = make_roster(config, [("N1", 5, "22:00", 9, "01:30-02:30"), ("N1", 3, "09:00", 8, "13:00-14:00")])
-    assert (roster["shift_end"] - roster["shift_start"]).iloc[0] == pd.Timedelta(hours=10)
+    lunch = "2026-11-01T01:30-04:00/2026-11-01T01:30-05:00"
+    roster = make_roster(config, [("N1", 5, "22:00", 9, lunch), ("N1", 3, "09:00", 8, "13:00-14:00")])
+    assert (roster["shift_end"] - roster["shift_start"]).iloc[0] == pd.Timedelta(hours=9)
     write_calendars(tmp_path, roster, config)
     check_calendars(tmp_path, roster, config)
     cal = parse(tmp_path / "calendars" / "N1.ics")
     night = next(e for e in cal.walk("VEVENT") if str(e["UID"]).startswith("20261031"))
-    assert night.end.astimezone(dt.UTC) - night.start.astimezone(dt.UTC) == dt.timedelta(hours=10)
+    assert night.end.astimezone(dt.UTC) - night.start.astimezone(dt.UTC) == dt.timedelta(hours=9)
+    assert (night.start.hour, night.end.hour) == (22, 6)
     assert night.start.utcoffset() == dt.timedelta(hours=-4)
     assert night.end.utcoffset() == dt.timedelta(hours=-5)
+    assert "Breaks: 01:30 EDT-01:30 EST\n8 h working + 1 h break" in str(night["DESCRIPTION"])
     offsets = {sub["TZOFFSETTO"].td for tz in cal.walk("VTIMEZONE") for sub in tz.subcomponents}
     assert {dt.timedelta(hours=-4), dt.timedelta(hours=-5)} <= offsets
 
