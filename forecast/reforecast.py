@@ -196,34 +196,43 @@ def _day_matrix(frame: pd.DataFrame) -> pd.DataFrame:
         index="day", columns="minute", values="volume", aggfunc="sum", fill_value=0.0)
 
 
-def learn_update_weights(history: pd.DataFrame, *, cutoffs_minutes: tuple[int, ...] = (600, 720, 840),
+def learn_update_weights(history: pd.DataFrame, *, forecasts: pd.DataFrame | None = None,
+                         cutoffs_minutes: tuple[int, ...] = (600, 720, 840),
                          weeks: int = 3, test_days: int = 40) -> UpdateWeights:
-    """Weights minimising rest-of-day WAPE on the last `test_days` days of `history` (a
-    history frame, one channel or several pooled), each day forecast by the mean of the
-    same weekday's `weeks` previous weeks and updated at local times `cutoffs_minutes`
-    after midnight. Grid search over the prior strength and the recent-ratio weight."""
+    """Weights minimising rest-of-day WAPE on past days, updated at local times
+    `cutoffs_minutes` after midnight. `history`: a history frame (one channel or several
+    pooled). `forecasts`: the forecasts those days had (channel, interval_start, volume;
+    e.g. past day-ahead forecasts of the project), learned against when given; otherwise
+    the last `test_days` days of `history` are each forecast by the mean of the same
+    weekday's `weeks` previous weeks. Grid search over the prior strength (in multiples of
+    the mean contacts per interval) and the recent-ratio weight."""
     cases = []
-    for _, rows in history.groupby("channel", sort=True):
+    for channel, rows in history.groupby("channel", sort=True):
         m = _day_matrix(rows)
-        days = m.index
-        values = m.to_numpy(float)
-        minutes = m.columns.to_numpy()
-        for d in range(len(days) - test_days, len(days)):
-            same = [j for j in range(d) if days[j].weekday() == days[d].weekday()][-weeks:]
-            if len(same) < weeks:
+        days, values, minutes = m.index, m.to_numpy(float), m.columns.to_numpy()
+        if forecasts is not None:
+            mine = forecasts[forecasts["channel"] == channel]
+            if mine.empty:
                 continue
-            cases.append((values[d], values[same].mean(axis=0), minutes))
+            f = _day_matrix(mine).reindex(columns=m.columns, fill_value=0.0)
+            for day in f.index.intersection(days):
+                cases.append((values[days.get_loc(day)], f.loc[day].to_numpy(float), minutes))
+            continue
+        for d in range(max(len(days) - test_days, 0), len(days)):
+            same = [j for j in range(d) if days[j].weekday() == days[d].weekday()][-weeks:]
+            if len(same) == weeks:
+                cases.append((values[d], values[same].mean(axis=0), minutes))
     if not cases:
         return UpdateWeights()
-    scale = float(np.median([c[1].sum() for c in cases])) / len(cases[0][1])
+    scale = float(np.mean([c[1][c[1] > 0].mean() for c in cases if (c[1] > 0).any()]))
     best, best_score = UpdateWeights(), np.inf
-    for k in (0.0, 2.0, 5.0, 10.0, 20.0, 50.0):
-        for w in (0.0, 0.25, 0.5):
-            trial = UpdateWeights(level_prior_contacts=k * scale, recent_weight=w)
+    for k in (0.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0):
+        for w in (0.0, 0.5, 1.0):
+            trial = UpdateWeights(level_prior_contacts=k * scale, recent_weight=w, recent_decay_intervals=6.0)
             err = tot = 0.0
             for y, f, minutes in cases:
                 for cut in cutoffs_minutes:
-                    seen, rest = minutes < cut, minutes >= cut
+                    seen, rest = (minutes < cut) & (f > 0), (minutes >= cut) & (f > 0)
                     if not rest.any() or not seen.any():
                         continue
                     leads = np.arange(rest.sum(), dtype=float)
