@@ -29,7 +29,8 @@ def history_summary(history: History, events: pd.DataFrame | None = None) -> pd.
             "open_hours_per_week": open_slots * history.interval_minutes / 60,
         }
         if events is not None:
-            hits = events[events["channels"].map(lambda c, ch=channel: ch in c or "*" in c)]
+            mine = [channel in c or "*" in c for c in events["channels"]]
+            hits = events[pd.Series(mine, index=events.index, dtype=bool)]  # bool even when empty
             row["past_events"] = int((hits["start"] <= last_seen).sum())
             row["future_events"] = int((hits["start"] > last_seen).sum())
         rows.append(row)
