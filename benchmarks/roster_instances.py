@@ -77,3 +77,28 @@ def generate(n_agents: int, seed: int = 0, load: float = 0.95, config: PlanningC
                 rows.append((channel.name, s, 20.0 * n, 300.0, n))
     frame = pd.DataFrame(rows, columns=["channel", "interval_start", "volume", "aht_seconds", "staff"])
     return config, tuple(agents), frame
+
+
+
+def demo_forecast():
+    """The bundled sample's week as the demo plans it (170 agents; voice, 24/7 chat with a
+    night shift, deferred email and social, a wave, multi-skill): its config, agents, the
+    forecast frame of the week and last week's roster. Returns (config, agents, forecast,
+    previous_roster)."""
+    from staffcast.forecast.api import forecast
+    from staffcast.pipeline import horizon_days, in_week, load_inputs
+    from staffcast.sample import sample_files
+
+    with sample_files() as (history, events, planning, agents, previous):
+        inputs = load_inputs(history, events, planning, agents, previous_roster=previous)
+    predicted = forecast(inputs.history, inputs.events, horizon_days(inputs), model="auto")
+    return inputs.config, inputs.agents, in_week(predicted, inputs.config), inputs.previous_roster
+
+
+def demo_week():
+    """`demo_forecast` with the forecast staffed by the config's `[staffing] method`:
+    (config, agents, requirements, previous_roster)."""
+    from staffcast.scheduler.staffing.requirements import requirements
+
+    cfg, agents, predicted, previous = demo_forecast()
+    return cfg, agents, requirements(predicted, cfg, staff_to="volume", method=cfg.staffing.method), previous
