@@ -6,8 +6,9 @@ from the history before it; at the cut-offs 10:00, 12:00 and 14:00 the day's act
 update it. Rest-of-day WAPE (intervals from the cut-off to the close, pooled over the
 days) of: no update; a simple observed-ratio update with weight 0.8
 (`f * (1 + 0.8 * (O/F - 1))`); `staffcast.forecast.reforecast` with weights learned by
-`learn_update_weights` against the day-ahead forecasts of the earlier test days (rolling:
-the first day uses the defaults); and the known-total bound (the rest
+`learn_update_weights` against the project's day-ahead forecasts of the earlier days
+(rolling: `WARMUP_DAYS` weekdays of June, then the earlier test days; nothing after the
+day); and the known-total bound (the rest
 of the day's actual total spread by the forecast's shape: what is left once the level is
 known exactly). Goal: the reforecast >= 20% below no update on average over the cut-offs
 (>= 10% at each), and below the simple ratio update at every cut-off.
@@ -27,6 +28,7 @@ from staffcast.forecast.reforecast import learn_update_weights, reforecast
 
 CUTOFFS = ("10:00", "12:00", "14:00")
 TEST_DAYS = 15
+WARMUP_DAYS = 10
 SIMPLE_WEIGHT = 0.8
 
 
@@ -39,10 +41,11 @@ def _bench_forecast():
     return module
 
 
-def test_days(frame: pd.DataFrame) -> list[pd.Timestamp]:
+def test_days(frame: pd.DataFrame, first: str = "2003-07-01", stop: str = "2003-11-01",
+              count: int = TEST_DAYS) -> list[pd.Timestamp]:
     days = pd.DatetimeIndex(sorted(frame["interval_start"].dt.normalize().unique()))
-    days = days[(days >= pd.Timestamp("2003-07-01", tz=days.tz)) & (days < pd.Timestamp("2003-11-01", tz=days.tz))]
-    return list(days[np.linspace(0, len(days) - 1, TEST_DAYS).round().astype(int)])
+    days = days[(days >= pd.Timestamp(first, tz=days.tz)) & (days < pd.Timestamp(stop, tz=days.tz))]
+    return list(days[np.linspace(0, len(days) - 1, count).round().astype(int)])
 
 
 def run(bank: Path) -> list[str]:
@@ -53,12 +56,13 @@ def run(bank: Path) -> list[str]:
         history, holidays = bf.bank_history(Path(tmp), bank)
     frame = history.frame
     sums = {c: {"none": 0.0, "simple": 0.0, "reforecast": 0.0, "known total": 0.0, "total": 0.0} for c in CUTOFFS}
-    past: list[pd.DataFrame] = []
+    past = [run_forecast(replace(history, frame=frame[frame["interval_start"] < day]), holidays, 1,
+                         start=day).frame for day in test_days(frame, "2003-06-01", "2003-07-01", WARMUP_DAYS)]
     for day in test_days(frame):
         train = frame[frame["interval_start"] < day]
         test = frame[(frame["interval_start"] >= day) & (frame["interval_start"] < day + pd.Timedelta(days=1))]
         fc = run_forecast(replace(history, frame=train), holidays, 1, start=day).frame
-        weights = learn_update_weights(train, forecasts=pd.concat(past)) if past else None
+        weights = learn_update_weights(train, forecasts=pd.concat(past))
         past.append(fc)
         y = fc[["interval_start"]].merge(test, on="interval_start", how="left")["volume"].fillna(0).to_numpy()
         f = fc["volume"].to_numpy()
