@@ -60,8 +60,34 @@ def write_roster_xlsx(path: str | Path, roster: pd.DataFrame, coverage: pd.DataF
     shifts = roster_shifts(roster, config.timezone)
     workbook = build_workbook(shifts, coverage, tuple(agents or ()), config, dict(inputs_summary or {}))
     with atomic_path(path) as tmp:
-        workbook.save(tmp)
+        tmp.write_bytes(_workbook_bytes(workbook, _fixed_stamp(config).replace(tzinfo=None)))
     return path
+
+
+def _fixed_stamp(config: PlanningConfig) -> dt.datetime:
+    """The creation time the exports carry: the planning week's Monday 00:00 UTC, so the
+    same inputs give byte-identical files (no wall-clock time in any export)."""
+    return dt.datetime.combine(config.week_start, dt.time(), tzinfo=dt.UTC)
+
+
+def _workbook_bytes(workbook, stamp: dt.datetime) -> bytes:
+    """The .xlsx bytes with `stamp` as created/modified time and as every zip entry's time
+    (openpyxl's own save writes the clock's time into both)."""
+    from io import BytesIO
+    from zipfile import ZIP_DEFLATED, ZipFile, ZipInfo
+
+    from openpyxl.writer.excel import ExcelWriter
+
+    workbook.properties.created = workbook.properties.modified = stamp
+    raw = BytesIO()
+    ExcelWriter(workbook, ZipFile(raw, "w", ZIP_DEFLATED, allowZip64=True)).save()
+    out = BytesIO()
+    with ZipFile(raw) as source, ZipFile(out, "w", ZIP_DEFLATED, allowZip64=True) as target:
+        for item in source.infolist():
+            entry = ZipInfo(item.filename, date_time=stamp.timetuple()[:6])
+            entry.compress_type = ZIP_DEFLATED
+            target.writestr(entry, source.read(item.filename))
+    return out.getvalue()
 
 
 _WINDOWS_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)),
@@ -129,8 +155,9 @@ def agent_calendar(agent_id: str, shifts: list[WorkedShift], config: PlanningCon
 
     Each shift is a VEVENT with TZID-qualified start and end, breaks in the description
     and a UID stable across runs (agent and roster date), so re-importing an updated
-    roster replaces the day's event instead of duplicating it."""
-    dtstamp = dtstamp or dt.datetime.now(dt.UTC).replace(microsecond=0)
+    roster replaces the day's event instead of duplicating it. DTSTAMP is `dtstamp`, by
+    default the week's Monday 00:00 UTC (same inputs, same bytes)."""
+    dtstamp = dtstamp or _fixed_stamp(config)
     label = f"{name} ({agent_id})" if name else agent_id
     calendar = icalendar.Calendar.new(prodid="-//staffcast//roster//EN",
                                       uid=f"staffcast-{agent_id}", name=f"Shifts: {label}")
