@@ -83,3 +83,21 @@ def test_learned_weights_shrink_less_for_level_shifts():
     history = pd.DataFrame(rows, columns=["channel", "interval_start", "volume", "aht_seconds"])
     w = learn_update_weights(history, test_days=30)
     assert w.level_prior_contacts <= 5 * 60  # strong day-level swings: trust actuals early
+
+
+def test_past_intervals_without_actuals_are_marked_and_kept():
+    fc = _forecast()
+    actuals = _actuals(fc, NOW).iloc[2:]  # 08:00 and 08:30 not reported
+    out = reforecast(fc, actuals, NOW)
+    assert list(out["model"][:2]) == ["profile+unobserved"] * 2
+    np.testing.assert_allclose(out["volume"][:2], fc["volume"][:2])
+    assert (out["model"][2:8] == ACTUAL).all()
+
+
+def test_learning_against_given_forecasts_trusts_a_forecast_that_is_right():
+    rng = np.random.default_rng(1)
+    fc = _forecast(days=10, level=80.0)
+    truth = fc.assign(volume=rng.poisson(fc["volume"]).astype(float))
+    # the forecasts are the true rate: any ratio drawn from today's noise can only hurt
+    w = learn_update_weights(truth, forecasts=fc)
+    assert w.level_prior_contacts >= 20 * 80 and w.recent_weight == 0.0
