@@ -26,7 +26,9 @@
     on the same prepared history; the share of days above 0.10 WAPE; the days the screen
     flags. Bounds on the same days: the oracle selection (the best single model of each day,
     known afterwards: no choice among these models can beat it), the mean of `profile` and
-    `waves` (a combination), and the known-total bound (each day's actual total spread by
+    `waves` and 0.8 `waves` + 0.2 `mean_3w` (combinations), an online choice (each day the
+    single model with the least error over the previous 10 or 20 origins of the run,
+    `profile` on the first), and the known-total bound (each day's actual total spread by
     `auto`'s intraday shape: what is left when the day's level is known).
 
 (e) Only with `--parts e`: the long-horizon daily forecast (forecast/long_horizon.py) of the
