@@ -294,6 +294,7 @@ def _day_ahead(history, events, days) -> tuple[pd.DataFrame, pd.DataFrame, pd.Da
             model = factory().fit(clean, fold_events, interval_minutes=30, timezone="UTC")
             preds[name] = model.predict(test[["channel", "interval_start"]])["volume"].to_numpy()
         preds["mean(profile, waves)"] = (preds["profile"] + preds["waves"]) / 2
+        preds["0.8 waves + 0.2 mean_3w"] = 0.8 * preds["waves"] + 0.2 * preds["mean_3w"]
         preds["known-total bound"] = auto * y.sum() / max(auto.sum(), 1e-9)
         for name, p in preds.items():
             rows.append({"day": day, "model": name, "err": float(np.abs(y - p).sum()), "total": float(y.sum()),
@@ -328,7 +329,19 @@ def part_d(folder: Path, bank: Path, calendars: tuple[str, ...] = ("with", "with
         best = min(singles, key=scores.get)
         floor = float(parts.loc[parts["model"] == "auto", "floor"].sum() / parts.loc[parts["model"] == "auto",
                                                                                    "total"].sum())
-        for name in ["auto", *singles, "mean(profile, waves)", "oracle selection bound", "known-total bound"]:
+        err = parts[parts["model"].isin(singles)].pivot(index="day", columns="model", values="err")
+        total = parts[parts["model"] == "auto"].set_index("day")["total"].reindex(err.index).to_numpy()
+        online = []
+        for recent in (10, 20):  # each day the model with the least error on the previous origins
+            name = f"online choice, last {recent} origins"
+            past = err.rolling(recent, min_periods=1).sum().shift(1)
+            pick = past.apply(lambda r: r.idxmin() if r.notna().any() else "profile", axis=1)
+            chosen = err.to_numpy()[np.arange(len(err)), err.columns.get_indexer(pick)]
+            scores[name] = float(chosen.sum() / total.sum())
+            wide[name] = pd.Series(chosen / total, index=err.index)
+            online.append(name)
+        for name in ["auto", *singles, "mean(profile, waves)", "0.8 waves + 0.2 mean_3w", *online,
+                     "oracle selection bound", "known-total bound"]:
             above = wide[name] > 0.10
             table_rows.append({"calendar": calendar, "model": name, "WAPE": f"{scores[name]:.4f}",
                                "x best single": f"{scores[name] / scores[best]:.3f}",
