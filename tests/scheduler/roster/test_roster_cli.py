@@ -102,3 +102,18 @@ def test_coverage_summary_counts_open_intervals_and_short_hours():
     assert summary["open_intervals"] == 3  # voice opens 07:00 in the test config
     assert summary["share_meeting_target"] == 2 / 3
     assert summary["under_agent_hours"] == 1.0  # 1 + 1 missing half-hours
+
+
+def test_schedule_infeasible_hard_rules_one_line_exit_2_nothing_written(tmp_path):
+    """A1 must work 48 h but may work at most 5 shifts of 8 h: no roster satisfies the
+    hard rules; one error line, exit 2, no output folder contents."""
+    req = demand(("voice", 0, "07:00", "15:00", 1))
+    req["agents"] = req["staff"]
+    options = write_inputs(tmp_path, req)
+    (tmp_path / "agents.csv").write_text(AGENTS.replace("A1,Ann,voice;email,0,40", "A1,Ann,voice;email,48,48"))
+    result = CliRunner().invoke(app, ["schedule", str(tmp_path / "requirements.csv"), *options, "--time-limit", "5"])
+    assert result.exit_code == 2, result.output
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith("error:"), result.output
+    assert "hard rules" in lines[0] or "A1" in lines[0], result.output
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
