@@ -3,6 +3,8 @@ the previous command wrote (small case), and the small option mistakes are one l
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 import pytest
 from typer.testing import CliRunner
@@ -37,6 +39,15 @@ def test_forecast_staff_schedule_simulate_backtest_chain(tmp_path, small_case):
         "--replications", "2", "--out", t / "sim_cov.csv"])
     assert len(pd.read_csv(t / "sim_cov.csv")) == len(coverage)
     assert (t / "week" / "manifest.json").exists()
+    # the next week, with this week's roster as --previous-roster (its ends bind the rest rule)
+    next_cfg = t / "next.toml"
+    next_cfg.write_text(Path(cfg).read_text().replace("2026-12-07", "2026-12-14"), encoding="utf-8")
+    req = pd.read_csv(t / "req_volume.csv")
+    req["interval_start"] = (pd.to_datetime(req["interval_start"]) + pd.Timedelta(days=7)).map(pd.Timestamp.isoformat)
+    req.to_csv(t / "req_next.csv", index=False)
+    ok(["schedule", t / "req_next.csv", "--agents", p["agents"], "--config", next_cfg, "--out", t / "next",
+        "--time-limit", "2", "--previous-roster", t / "week" / "roster.csv"])
+    assert len(pd.read_csv(t / "next" / "roster.csv")) > 0
 
 
 def test_staff_to_volume_hi_on_a_channel_without_contacts(tmp_path, small_case):
