@@ -117,3 +117,19 @@ def test_schedule_infeasible_hard_rules_one_line_exit_2_nothing_written(tmp_path
     assert len(lines) == 1 and lines[0].startswith("error:"), result.output
     assert "hard rules" in lines[0] or "A1" in lines[0], result.output
     assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
+
+
+def test_schedule_twice_writes_byte_identical_files(tmp_path):
+    req = demand(("voice", 0, "07:00", "15:00", 1), ("voice", 2, "11:00", "19:00", 2),
+                 ("email", 1, "09:00", "12:00", 1))
+    req["agents"] = req["staff"]
+    options = write_inputs(tmp_path, req)
+    outputs = []
+    for run in ("a", "b"):
+        out = tmp_path / run
+        result = CliRunner().invoke(app, ["schedule", str(tmp_path / "requirements.csv"), *options[:-1], str(out),
+                                          "--time-limit", "3"])
+        assert result.exit_code == 0, result.output
+        outputs.append({p.name: p.read_bytes() for p in sorted(out.iterdir()) if p.is_file()})
+    assert {"roster.csv", "coverage.csv"} <= set(outputs[0])
+    assert outputs[0] == outputs[1]
