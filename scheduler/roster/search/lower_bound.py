@@ -11,6 +11,7 @@ objective` bounds how far from optimal a roster can be.
 from __future__ import annotations
 
 import multiprocessing
+import signal
 import time
 from collections import defaultdict
 
@@ -56,6 +57,10 @@ def lp_lower_bound(inst: RosterInstance) -> float:
 
 
 def _bound_into(inst: RosterInstance, pipe) -> None:  # pragma: no cover - runs in the child process
+    # the fork inherits the parent's Ctrl-C/SIGTERM handlers; the parent stops this child
+    # with SIGTERM at the limit, which must end it silently (no traceback on stderr)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
         pipe.send(lp_lower_bound(inst))
     except Exception as exc:  # noqa: BLE001 - the parent reports the bound as missing
