@@ -53,7 +53,7 @@ def user_errors(command):
                 kept = "" if out is None else (f"; {out} was already complete" if Path(out) in COMMITTED
                                                else f"; {out} is as it was, nothing half-written")
                 typer.echo(f"interrupted by {signal.Signals(signum).name}: stopped{kept}", err=True)
-                if interrupt.abandoned_work():  # a native solve that cannot be stopped: end now
+                if interrupt.interrupted_native_work():  # native threads may be alive: end now
                     sys.stdout.flush()
                     sys.stderr.flush()
                     os._exit(code)

@@ -11,10 +11,10 @@ fixes both:
   thread; later signals during the clean-up are ignored, so the clean-up finishes.
 - `run_interruptible(work, stop=...)` runs `work()` in a worker thread while the main
   thread waits in short, interruptible joins; when a signal (or Ctrl-C in a notebook)
-  interrupts the wait it calls `stop()` (e.g. `CpSolver.StopSearch`), waits up to
-  `grace_seconds` for the worker and re-raises. Without `stop` (a solver that cannot be
-  stopped, such as HiGHS through pywraplp) the worker is abandoned and the exception
-  propagates at once.
+  interrupts the wait (or the worker's start) it calls `stop()` (e.g.
+  `CpSolver.StopSearch`) at each poll until the worker ends or `grace_seconds` pass, and
+  re-raises. Without `stop` (a solver that cannot be stopped, such as HiGHS through
+  pywraplp) a worker still running after `grace_seconds` is abandoned.
 - `solve_cp(solver, model, callback)` is `solver.Solve(model, callback)` made
   interruptible: CP-SAT's own SIGINT handler off, the solve stopped by `StopSearch`.
 
@@ -26,6 +26,7 @@ from __future__ import annotations
 import contextlib
 import signal
 import threading
+import time
 from collections.abc import Callable, Iterator
 from typing import TypeVar
 
@@ -33,6 +34,7 @@ T = TypeVar("T")
 
 SIGNALS = (signal.SIGINT, signal.SIGTERM)
 _abandoned: list[threading.Event] = []  # done-events of workers left running
+_stopped_native: list[bool] = []  # a native call was interrupted (stopped or abandoned)
 
 
 class Interrupted(KeyboardInterrupt):
@@ -140,7 +142,7 @@ def run_interruptible(work: Callable[[], T], *, stop: Callable[[], object] | Non
                       grace_seconds: float = 1.5, poll_seconds: float = 0.05) -> T:
     """`work()`, run so that a signal stops it: in a worker thread while the main thread
     waits. On a KeyboardInterrupt (or `Interrupted`) during the wait, call `stop()` (when
-    given), wait up to `grace_seconds` for the worker, then re-raise. An exception of
+    given) at each poll until the worker ends or `grace_seconds` pass, then re-raise. An exception of
     `work` is re-raised in the caller; its result is returned."""
     if not _in_main_thread():
         return work()
@@ -155,16 +157,24 @@ def run_interruptible(work: Callable[[], T], *, stop: Callable[[], object] | Non
         finally:
             done.set()
 
-    threading.Thread(target=target, name="staffcast-interruptible", daemon=True).start()
+    worker = threading.Thread(target=target, name="staffcast-interruptible", daemon=True)
     try:
+        worker.start()  # a signal can land inside start(), with the work already begun
         while not done.wait(poll_seconds):
             pass
     except BaseException:
-        if stop is not None:
-            with contextlib.suppress(Exception):
-                stop()
-        if not done.wait(grace_seconds):
-            _abandoned.append(done)
+        _stopped_native.append(True)
+        # stop() again at each poll: one sent before the solve has begun may be forgotten
+        give_up = time.monotonic() + grace_seconds
+        while True:
+            if stop is not None:
+                with contextlib.suppress(Exception):
+                    stop()
+            if done.wait(poll_seconds):
+                break
+            if time.monotonic() > give_up:
+                _abandoned.append(done)
+                break
         raise
     if "error" in outcome:
         raise outcome["error"]  # type: ignore[misc]
@@ -186,5 +196,13 @@ def solve_cp(solver, model, callback=None):
 
 def abandoned_work() -> bool:
     """True when an interrupted worker (a native solve that could not be stopped) is still
-    running; the command line then ends the process with `os._exit` after its message."""
+    running."""
     return any(not done.is_set() for done in _abandoned)
+
+
+def interrupted_native_work() -> bool:
+    """True when a native call (a CP-SAT or HiGHS solve) was interrupted, stopped or not: its
+    solver may still hold native worker threads, on which the interpreter's shutdown can
+    abort ("terminate called without an active exception"), so the command line then ends
+    the process with `os._exit` after its message and clean-up."""
+    return bool(_stopped_native) or abandoned_work()

@@ -130,3 +130,19 @@ def test_a_signal_inside_a_native_import_is_found_behind_its_import_error():
     except ValueError as replaced:
         assert interrupt.cause_in(replaced) is None
     assert interrupt.cause_in(RuntimeError("plain")) is None
+
+
+def test_a_stop_sent_before_the_solve_has_begun_is_sent_again():
+    stops = []
+
+    def work():  # forgets the first stop, as a solve that had not yet begun would
+        while len(stops) < 2:
+            time.sleep(0.01)
+        return "stopped"
+
+    with interrupt.handle_signals():
+        send_later(signal.SIGINT, 0.1)
+        with pytest.raises(interrupt.Interrupted):
+            interrupt.run_interruptible(work, stop=lambda: stops.append(1), grace_seconds=1.0)
+    assert len(stops) >= 2
+    assert interrupt.interrupted_native_work() and not interrupt.abandoned_work()
