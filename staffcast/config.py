@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from staffcast.errors import InputError, describe
+from staffcast.intraday_config import IntradayConfig, parse_intraday
 
 if TYPE_CHECKING:
     from staffcast.capacity_config import CapacityConfig
@@ -140,6 +141,7 @@ class PlanningConfig:
     solver: SolverConfig = field(default_factory=SolverConfig)
     staffing: StaffingConfig = field(default_factory=StaffingConfig)
     capacity: CapacityConfig | None = None  # the optional [capacity] section (staffcast.capacity_config)
+    intraday: IntradayConfig = field(default_factory=IntradayConfig)  # [intraday] (staffcast.intraday_config)
 
     @property
     def tz(self) -> ZoneInfo:
@@ -425,9 +427,9 @@ def load_config(path: str | Path, *, needs: Collection[str] = ROSTER,
         raise InputError(path, f"not valid TOML: {exc}", row=int(m.group(1)) if m else None) from None
     for key, value in doc.items():
         if key not in {"planning", "channel", "shifts", "rules", "weights", "solver", "staffing",
-                       "capacity"}:
+                       "capacity", "intraday"}:
             raise toml.error(key, None, None, "unknown section; expected planning, channel, "
-                             "shifts, rules, weights, solver, staffing or capacity")
+                             "shifts, rules, weights, solver, staffing, capacity or intraday")
         if key == "channel":
             tables = isinstance(value, list) and all(isinstance(v, dict) for v in value)
         else:
@@ -496,7 +498,8 @@ def load_config(path: str | Path, *, needs: Collection[str] = ROSTER,
         capacity = parse_capacity(toml, doc["capacity"])
     return PlanningConfig(str(tz), int(interval), week_start, channels, shifts, rules,
                           weights, solver, staffing=_staffing(toml, doc.get("staffing", {})),
-                          capacity=capacity)
+                          capacity=capacity,
+                          intraday=parse_intraday(toml, doc.get("intraday", {}), int(interval)))
 
 
 def _staffing(toml: _Toml, table: dict) -> StaffingConfig:

@@ -60,7 +60,7 @@ def test_base_config_parses_into_typed_objects(tmp_path):
     ("response_hours = 4", "response_hours = 4\nservice_level = 0.9",
      "row 27, column channel[3].service_level: not used by a deferred channel; remove it"),
     ("[rules]", "[rule]", "row 34, column rule: unknown section; expected planning, channel, shifts, rules, "
-     "weights, solver, staffing or capacity"),
+     "weights, solver, staffing, capacity or intraday"),
     ('open_hours = "08:00-22:00"', 'open_hours = "22:00-08:00"',
      'row 14, column channel[1].open_hours: expected "HH:MM-HH:MM" with end after start, got "22:00-08:00"'),
     ("max_days_per_week = 5", "max_days_per_week = 8",
