@@ -1,14 +1,14 @@
 """The capacity planner's inputs: a weekly requirement file and today's heads per skill group.
 
-A skill group is a set of channels, named by its channels `;`-joined in the config's order
-(`voice;chat`); every agent belongs to the group of its channel set.
+An agent's skill group is its `skill` when the agents file has that column; otherwise its
+channel set, named by its channels `;`-joined in the config's order (`voice;chat`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from pathlib import Path
 
 import numpy as np
@@ -27,12 +27,34 @@ def skill_name(channels: Iterable[str], config: PlanningConfig) -> str:
     return ";".join(c for c in config.channel_names if c in chosen)
 
 
+def skill_group(agent, config: PlanningConfig) -> str:
+    """An agent's skill group: its `skill` column, else the name of its channel set."""
+    return agent.skill or skill_name(agent.channels, config)
+
+
 def heads_by_skill(agents, config: PlanningConfig) -> dict[str, float]:
     """Heads on payroll today per skill group (one head per agent of the agents file)."""
-    return dict(Counter(skill_name(a.channels, config) for a in agents))
+    return dict(Counter(skill_group(a, config) for a in agents))
 
 
-def _skill(path: Path, text: str, row: int, config: PlanningConfig) -> str:
+def channel_heads_by_skill(agents, config: PlanningConfig) -> dict[str, dict[str, float]]:
+    """Per skill group, its heads today able to work each channel (channels no agent of
+    the group works are left out)."""
+    out: dict[str, dict[str, float]] = {}
+    for agent in agents:
+        group = out.setdefault(skill_group(agent, config), {})
+        for channel in agent.channels:
+            group[channel] = group.get(channel, 0.0) + 1.0
+    return out
+
+
+def _skill(path: Path, text: str, row: int, config: PlanningConfig, groups: Collection[str] | None) -> str:
+    if groups is not None:
+        name = str(text).strip()
+        if name not in groups:
+            raise InputError(path, f"expected a skill group of the agents file's skill column "
+                             f"({', '.join(sorted(groups))}), got {describe(text)}", row=row, column="skill")
+        return name
     parts = [p.strip() for p in str(text).split(";") if p.strip()]
     unknown = [p for p in parts if p not in config.channel_names]
     if not parts or unknown:
@@ -41,9 +63,12 @@ def _skill(path: Path, text: str, row: int, config: PlanningConfig) -> str:
     return skill_name(parts, config)
 
 
-def load_weekly_requirements(path: str | Path, config: PlanningConfig) -> pd.DataFrame:
+def load_weekly_requirements(path: str | Path, config: PlanningConfig,
+                             groups: Collection[str] | None = None) -> pd.DataFrame:
     """Read `week_start, skill, fte_required` (CSV or Parquet): Mondays, consecutive and the
-    same weeks for every skill group, fte_required >= 0. One-line errors name the row."""
+    same weeks for every skill group, fte_required >= 0. `skill` is a channel set of the
+    config, or, given `groups` (the agents file's `skill` column), one of those names.
+    One-line errors name the row."""
     path = Path(path)
     frame, first = read_frame(path)
     for column in COLUMNS:
@@ -72,7 +97,7 @@ def load_weekly_requirements(path: str | Path, config: PlanningConfig) -> pd.Dat
             raise InputError(path, f"expected FTE >= 0, got {describe(rec.fte_required)}", row=row,
                              column="fte_required")
         weeks.append(pd.Timestamp(day))
-        skills.append(_skill(path, rec.skill, row, config))
+        skills.append(_skill(path, rec.skill, row, config, groups))
         need.append(value)
     out = pd.DataFrame({"week_start": weeks, "skill": skills, "fte_required": need})
     dup = out.duplicated(["week_start", "skill"])

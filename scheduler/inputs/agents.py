@@ -12,7 +12,7 @@ from staffcast.config import WEEKDAYS, PlanningConfig
 from staffcast.errors import InputError, describe
 
 REQUIRED = ("agent_id", "name", "channels", "min_hours_week", "max_hours_week")
-OPTIONAL = ("unavailable", "cost_per_hour")
+OPTIONAL = ("unavailable", "cost_per_hour", "skill")
 _FULL_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _WEEKDAY_NAMES = {**{d.lower(): i for i, d in enumerate(WEEKDAYS)},
                   **{d: i for i, d in enumerate(_FULL_NAMES)}}
@@ -21,7 +21,9 @@ _WEEKDAY_NAMES = {**{d.lower(): i for i, d in enumerate(WEEKDAYS)},
 @dataclass(frozen=True)
 class Agent:
     """A named agent: skills, weekly contract hours (hours on shift, breaks included),
-    unavailable dates and weekdays (0 = Monday), and cost per paid hour."""
+    unavailable dates and weekdays (0 = Monday), cost per paid hour, and the capacity
+    plan's skill group (`skill`, empty when the agents file has no `skill` column; the
+    roster does not use it)."""
 
     agent_id: str
     name: str
@@ -31,6 +33,7 @@ class Agent:
     unavailable_dates: frozenset[dt.date] = frozenset()
     unavailable_weekdays: frozenset[int] = frozenset()
     cost_per_hour: float = 0.0
+    skill: str = ""
 
     def available_on(self, day: dt.date) -> bool:
         return day not in self.unavailable_dates and day.weekday() not in self.unavailable_weekdays
@@ -118,8 +121,12 @@ def load_agents(path: str | Path, config: PlanningConfig) -> tuple[Agent, ...]:
                 if not math.isfinite(cost) or cost < 0:
                     raise InputError(path, f"expected a number >= 0, got {describe(cost_text)}",
                                      row=row_number, column="cost_per_hour")
+            skill = (record.get("skill") or "").strip()
+            if "skill" in header and not skill:
+                raise InputError(path, "expected a skill group name (the file has a skill column), "
+                                 "got an empty cell", row=row_number, column="skill")
             agents.append(Agent(agent_id, (record.get("name") or "").strip(), skills, low, high,
-                                dates, weekdays, cost))
+                                dates, weekdays, cost, skill))
     if not agents:
         raise InputError(path, "no agents in the file")
     return tuple(agents)

@@ -12,7 +12,7 @@ from staffcast.cli_support import console, user_errors
 from staffcast.errors import InputError
 
 
-def _requirement_from_history(history, events, cfg, heads, weeks, method, notes):
+def _requirement_from_history(history, events, cfg, channel_heads, weeks, method, notes):
     """The weekly FTE requirement per skill group: the long-horizon daily forecast from the
     day after the history, spread over the intervals, staffed per interval (requirements,
     `method` or `[staffing] method`), summed per week and shared among the skill groups."""
@@ -44,7 +44,7 @@ def _requirement_from_history(history, events, cfg, heads, weeks, method, notes)
                          f"to {days[-1]:%Y-%m-%d} assumes none (add them, e.g. Spring Festival)")
         frame = interval_forecast(loaded.frame, model.predict(days, calendar), cfg.interval_minutes, cfg.timezone)
         req = requirements(frame, cfg, method=method)
-    return weekly_fte(req, cfg, heads)
+    return weekly_fte(req, cfg, channel_heads)
 
 
 @user_errors
@@ -52,12 +52,14 @@ def capacity(
     config: Annotated[Path, typer.Option("--config", "-c", exists=True, dir_okay=False,
                                          help="planning.toml with a [capacity] section.")],
     agents: Annotated[Path, typer.Option(exists=True, dir_okay=False,
-                                         help="Agents CSV: today's heads per skill group (channel set).")],
+                                         help="Agents CSV: today's heads per skill group (the skill "
+                                         "column, else each agent's channel set).")],
     history: Annotated[Path | None, typer.Argument(
         help="History file (CSV or Parquet): forecast --weeks ahead daily, staffed per interval.")] = None,
     requirements: Annotated[Path | None, typer.Option(
         exists=True, dir_okay=False, help="Instead of HISTORY: weekly requirement (CSV or Parquet): week_start "
-        "(a Monday), skill (channels joined by ';', e.g. voice;chat), fte_required (FTE: staff-hours / "
+        "(a Monday), skill (a group of the agents' skill column, else channels joined by ';', e.g. "
+        "voice;chat), fte_required (FTE: staff-hours / "
         "productive_hours_per_fte_week).")] = None,
     out: Annotated[Path, typer.Option(help="Folder for plan.csv, weekly.csv, capacity.xlsx, capacity.png "
                                       "and capacity.html; written fresh and swapped in.")] = Path("capacity-out"),
@@ -76,7 +78,11 @@ def capacity(
     interval, as weekly FTE) or from --requirements WEEKLY.csv; prints the hiring plan."""
     from staffcast.config import load_config
     from staffcast.outputs_folder import OutputFolder, describe_inputs
-    from staffcast.scheduler.capacity.inputs import heads_by_skill, load_weekly_requirements
+    from staffcast.scheduler.capacity.inputs import (
+        channel_heads_by_skill,
+        heads_by_skill,
+        load_weekly_requirements,
+    )
     from staffcast.scheduler.capacity.model import plan_hiring
     from staffcast.scheduler.capacity.outputs import WAVE_KINDS, hiring_lines, write_plan
     from staffcast.scheduler.inputs.agents import load_agents
@@ -94,12 +100,15 @@ def capacity(
         if cfg.capacity is None:
             raise InputError(config, "staffcast capacity needs the [capacity] section (attrition_per_week, "
                              "lead_weeks, training_weeks, ramp, class_size, costs)")
-        heads = heads_by_skill(load_agents(agents, cfg), cfg)
+        staff = load_agents(agents, cfg)
+        heads = heads_by_skill(staff, cfg)
+        by_column = set(heads) if any(a.skill for a in staff) else None
         notes = []
         if requirements is not None:
-            need = load_weekly_requirements(requirements, cfg)
+            need = load_weekly_requirements(requirements, cfg, by_column)
         else:
-            need = _requirement_from_history(history, events, cfg, heads, weeks, method, notes)
+            need = _requirement_from_history(history, events, cfg, channel_heads_by_skill(staff, cfg), weeks,
+                                             method, notes)
         waves = None
         if events is not None:
             from staffcast.forecast.data import load_events

@@ -82,6 +82,33 @@ def test_missing_capacity_section(files):
     assert result.exit_code == 2 and "needs the [capacity] section" in result.output
 
 
+def test_skill_column_names_the_groups(files):
+    """With a skill column the agents group by it (whatever their channels) and the weekly
+    file's skill names those groups; a channel set is then not a group name."""
+    tmp_path, config, agents, requirements = files
+    rows = ["agent_id,name,channels,min_hours_week,max_hours_week,skill"]
+    rows += [f"V{i},Agent {i},voice,30,40,Niveau 1" for i in range(6)]
+    rows += [f"M{i},Agent {i},voice;chat,30,40,Niveau 1" for i in range(4)]
+    rows += [f"E{i},Agent {i},email,30,40,Back office" for i in range(4)]
+    agents.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    need = pd.read_csv(requirements)
+    need["skill"] = need["skill"].map({"voice": "Niveau 1", "chat;email": "Back office"})
+    need.to_csv(requirements, index=False)
+    result = _run(*files)
+    assert result.exit_code == 0, result.output
+    plan = pd.read_csv(tmp_path / "out" / "plan.csv")
+    assert set(plan["skill"]) == {"Niveau 1", "Back office"}
+    first = plan[plan["skill"] == "Niveau 1"].iloc[0]
+    assert first["heads"] == pytest.approx(10) and first["fte_required"] == 10  # the ten heads of both channel sets
+    assert plan.loc[plan["skill"] == "Back office", "hires"].sum() == 0
+    need["skill"] = need["skill"].replace("Back office", "email")
+    need.to_csv(requirements, index=False)
+    result = _run(*files, "--force")
+    assert result.exit_code == 2 and result.output.count("\n") == 1
+    assert ("weekly.csv row 14, column skill: expected a skill group of the agents file's skill column "
+            "(Back office, Niveau 1), got \"email\"") in result.output
+
+
 @pytest.fixture
 def sample(tmp_path):
     from sample_paths import SAMPLE_DIR

@@ -44,3 +44,50 @@ def test_agent_rejections(tmp_path, config, row, message):
     with pytest.raises(InputError) as info:
         load_agents(path, config)
     assert str(info.value) == f"agents.csv row 4, {message}"
+
+
+def test_skill_column_parsed_and_empty_cell_rejected(tmp_path, config):
+    path = tmp_path / "agents.csv"
+    path.write_text("agent_id,name,channels,min_hours_week,max_hours_week,skill\n"
+                    "A001,Li Wei,voice;chat,32,45, Frontline \nA002,Zoë,email,16,24,Back office\n", encoding="utf-8")
+    first, second = load_agents(path, config)
+    assert (first.skill, second.skill) == ("Frontline", "Back office")
+    assert load_agents(tmp_path / "agents.csv", config)[0].channels == frozenset({"voice", "chat"})
+    path.write_text(path.read_text(encoding="utf-8") + "A003,Bo,voice,16,24,\n", encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        load_agents(path, config)
+    assert str(info.value) == ("agents.csv row 4, column skill: expected a skill group name (the file has a "
+                               "skill column), got an empty cell")
+
+
+def test_schedule_ignores_the_skill_column(tmp_path):
+    """The roster reads agents with a skill column and writes the same files as without it."""
+    from planning_config import channel, planning_toml
+    from roster_cases import demand
+    from typer.testing import CliRunner
+
+    from staffcast.cli import app
+
+    planning = planning_toml(channels=[channel("voice", max_occupancy=None, patience_seconds=None,
+                                               open_hours="07:00-23:00")],
+                             shifts={"lengths_hours": [8], "start_times": "07:00-15:00/240min"},
+                             solver={"time_limit_seconds": 2, "workers": 1, "seed": 1})
+    (tmp_path / "planning.toml").write_text(planning, encoding="utf-8")
+    req = demand(("voice", 0, "07:00", "15:00", 1), ("voice", 2, "11:00", "19:00", 2))
+    req["agents"] = req["staff"]
+    req.to_csv(tmp_path / "requirements.csv", index=False)
+    plain = "agent_id,name,channels,min_hours_week,max_hours_week\nA1,Ann,voice,0,40\nA2,Bo,voice,0,40\n"
+    skilled = ("agent_id,name,channels,min_hours_week,max_hours_week,skill\n"
+               "A1,Ann,voice,0,40,tier 1\nA2,Bo,voice,0,40,tier 2\n")
+    written = []
+    for name, text in (("plain", plain), ("skilled", skilled)):
+        (tmp_path / f"{name}.csv").write_text(text, encoding="utf-8")
+        out = tmp_path / f"out-{name}"
+        result = CliRunner().invoke(app, ["schedule", str(tmp_path / "requirements.csv"), "--agents",
+                                          str(tmp_path / f"{name}.csv"), "--config", str(tmp_path / "planning.toml"),
+                                          "--out", str(out)])
+        assert result.exit_code == 0, result.output
+        written.append([(out / f).read_bytes() for f in ("roster.csv", "coverage.csv")])
+    assert written[0] == written[1]
+    wednesday = [line for line in written[0][0].decode().splitlines() if ",2026-12-09," in line]
+    assert sorted(line.split(",")[0] for line in wednesday) == ["A1", "A2"]  # two needed 11:00-19:00
