@@ -1,5 +1,6 @@
-# Two commands on a fresh clone: `make demo` and `make test` (ruff, then the whole suite,
-# slow-marked statistical tests and the wheel built and installed into a fresh virtualenv included).
+# Two commands on a fresh clone: `make demo` and `make test` (ruff, then the whole suite on
+# every core (pytest-xdist), slow-marked statistical tests and the wheel built and installed
+# into a fresh virtualenv included).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -26,7 +27,7 @@ test: $(STAMP)
 	command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium) || true
 	# a CJK-capable font, so Chinese agent IDs and names draw in charts (tests check it)
 	fc-list 2>/dev/null | grep -qi "wenquanyi\|noto sans cjk" || (apt-get update -qq && apt-get install -y -qq fonts-wqy-zenhei) || true
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n auto
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
