@@ -6,9 +6,10 @@ missing agent of interval t costs the channel's under-coverage weight times
 target (Erlang C, or Erlang A with patience; chat concurrency and shrinkage as in the
 staffing plan) between `staff - k + 1` and `staff - k` agents on shift, and `reference`
 the median first-agent loss over the channel's staffed intervals. One agent short of 3
-loses far more service than one short of 30, so thin intervals weigh more. Costs are
-made non-decreasing in k (convex penalty) and clipped to `FACTOR_RANGE` times the
-channel weight.
+loses far more service than one short of 30, so thin intervals weigh more. The factors
+are clipped to `FACTOR_RANGE`, made non-decreasing in k and multiplied by the channel's
+depth slopes (`UNDER_SLOPES`: 1, 1.5, 2, ...), so the penalty is strictly convex in the
+agents missing even where Erlang's loss per agent flattens (deep in a shortfall).
 
 An agent above the requirement costs less where it buys service: at and after peaks,
 where backlog carries over from a busier interval before. Its value is the contacts it
@@ -57,8 +58,9 @@ def shortfall_factors(channel: ChannelConfig, staff, volume, aht_seconds, interv
     reference = float(np.median(loss[:, 0]))
     if reference <= 0:
         return factors
+    # the depth slopes on top keep the penalty strictly convex where Erlang's losses flatten
     scaled = np.maximum.accumulate(np.clip(loss / reference, *FACTOR_RANGE), axis=1)
-    factors[known] = scaled
+    factors[known] = scaled * (np.asarray(slopes, dtype=float) / slopes[0])
     return factors
 
 

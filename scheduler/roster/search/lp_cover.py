@@ -4,8 +4,8 @@ linear relaxation of `staffcast.scheduler.roster.model.cover`, and a quiet HiGHS
 
 The coverage part takes `counts[g, s]`, a linear expression for how many agents of skill
 group g work shift s, and adds to the solver's objective the same integer coefficients
-as the CP-SAT model (`staffcast.scheduler.roster.model.instance`): convex under-coverage by depth, over-coverage
-and idling, and the cumulative rule of deferred channels.
+as the CP-SAT model (`staffcast.scheduler.roster.model.cover.service_costs`): convex
+service-aware under-coverage by depth, over-coverage and idling, and the cumulative rule of deferred channels.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from ortools.linear_solver import pywraplp
 
+from staffcast.scheduler.roster.model.cover import service_costs
 from staffcast.scheduler.roster.model.instance import RosterInstance
 
 # HiGHS' interior-point method: much faster than its dual simplex on these degenerate
@@ -105,11 +106,13 @@ def add_coverage_lp(solver: pywraplp.Solver, inst: RosterInstance,
                 cover[g, c, t] = y
     for c, channel in enumerate(inst.config.channels):
         costs = inst.under_costs(c)
+        under, over_costs = service_costs(inst, c)  # the CP-SAT model's costs, interval by interval
         deferred = channel.kind == "deferred"
         for t in range(n_t):
             required = int(inst.demand.staff[c, t])
             cov = sum(coverage[c][t]) if coverage[c][t] else 0
             if required > 0 and not (deferred and inst.open[c, t]):
+                costs = under[t]
                 segments = []
                 for k in range(min(required, len(costs) - 1)):
                     segments.append(solver.NumVar(0.0, 1.0, ""))
@@ -119,11 +122,12 @@ def add_coverage_lp(solver: pywraplp.Solver, inst: RosterInstance,
                     segments.append(solver.NumVar(0.0, rest, ""))
                     objective.SetCoefficient(segments[-1], costs[-1])
                 solver.Add(cov + sum(segments) >= required)
-            if coverage[c][t] and inst.over_cost:
+            if coverage[c][t] and over_costs[t]:
                 over = solver.NumVar(0.0, inf, "")
                 solver.Add(over >= cov - required)
-                objective.SetCoefficient(over, inst.over_cost)
+                objective.SetCoefficient(over, over_costs[t])
         if deferred:  # the same cumulative rule as `rules.deferred_coverage_terms`
+            costs = inst.under_costs(c)
             late = inst.late_cost(c)
             positions, due, arrived = inst.deferred_curves(c)
             done = 0.0

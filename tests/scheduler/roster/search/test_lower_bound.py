@@ -8,6 +8,7 @@ import time
 import pytest
 from roster_cases import VOICE, agent, config, demand
 
+from staffcast.scheduler.roster.build import build_roster
 from staffcast.scheduler.roster.model.instance import build_instance
 from staffcast.scheduler.roster.search.lower_bound import ConcurrentBound, lp_lower_bound
 
@@ -31,3 +32,21 @@ def test_no_bound_when_the_deadline_has_passed_or_none_was_asked_for():
     assert not bound.process.is_alive()  # leaving the block stops the child
     with ConcurrentBound(inst, enabled=False) as bound:
         assert bound.result(deadline=time.perf_counter() + 60) is None
+
+
+def test_the_bound_holds_under_service_aware_costs():
+    """Volumes that vary (a thin early morning, a thick peak) make the coverage costs differ
+    interval by interval; the LP must carry the same costs, or its value is no bound (a
+    flat-cost LP exceeds the roster's objective when agents are short at thick intervals)."""
+    blocks = [("voice", d, "07:00", "09:00", 2) for d in range(7)]
+    blocks += [("voice", d, "09:00", "13:00", 9) for d in range(7)]
+    blocks += [("voice", d, "13:00", "23:00", 3) for d in range(7)]
+    req = demand(*blocks)
+    agents = tuple(agent(f"A{i}") for i in range(7))
+    cfg = config(channels=(VOICE,), seconds=20.0)
+    inst = build_instance(req, agents, cfg)
+    bound = lp_lower_bound(inst)
+    result = build_roster(req, agents, cfg, lower_bound=False)
+    assert result.status == "OPTIMAL"
+    assert bound <= result.objective + 1e-6
+    assert bound >= 0.9 * result.objective  # and a tight one on this small case
