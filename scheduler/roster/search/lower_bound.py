@@ -29,13 +29,67 @@ def lp_lower_bound(inst: RosterInstance) -> float:
     """LP relaxation value of the covering model, in objective units (config weights)."""
     solver = pywraplp.Solver.CreateSolver("HIGHS_LP")
     solver.SuppressOutput()
+    counts = _agents_weeks(solver, inst, with_cost=True)
+    add_coverage_lp(solver, inst, counts)
+    if not solve_lp(solver, vertex=False):
+        raise RuntimeError("the LP relaxation did not solve")
+    return solver.Objective().Value() * (1 - SAFETY) / SCALE
+
+
+def shortfall_lower_bound(inst: RosterInstance) -> dict[str, float]:
+    """Per queue channel, agent-intervals short of the requirement that every roster of
+    these agents leaves: the least total shortfall over the LP relaxation of the agents'
+    weeks (contract hours, days, rest, availability, a lunch in each shift's window), with
+    working agents split freely among their channels. Positive where the
+    team cannot staff the plan whatever the roster (the shape of the week, not the search)."""
+    solver = pywraplp.Solver.CreateSolver("HIGHS_LP")
+    solver.SuppressOutput()
+    counts = _agents_weeks(solver, inst, with_cost=False)
+    breaks = {}
+    for (g, s), count in counts.items():  # every shift's lunch, somewhere in its window
+        if inst.shifts[s].break_starts:
+            lunches = [solver.NumVar(0.0, solver.infinity(), "") for _ in inst.shifts[s].break_starts]
+            solver.Add(sum(lunches) == count)
+            breaks.update({(g, s, p): var for p, var in zip(inst.shifts[s].break_starts, lunches, strict=True)})
+    working = inst.working(counts, breaks)
+    n_t = inst.horizon.n_intervals
+    coverage = defaultdict(list)
+    for g in range(len(inst.groups)):
+        for t in range(n_t):
+            channels = [c for c in inst.group_channels(g) if inst.demand.staff[c, t] > 0]
+            if working[g][t] and channels:
+                split = [solver.NumVar(0.0, solver.infinity(), "") for _ in channels]
+                solver.Add(sum(split) <= sum(working[g][t]))
+                for c, var in zip(channels, split, strict=True):
+                    coverage[c, t].append(var)
+    short = defaultdict(list)
+    for c, channel in enumerate(inst.config.channels):
+        if channel.kind != "queue":
+            continue
+        for t in range(n_t):
+            need = float(inst.demand.staff[c, t])
+            if need > 0:
+                missing = solver.NumVar(0.0, need, "")
+                solver.Add(sum(coverage[c, t]) + missing >= need)
+                solver.Objective().SetCoefficient(missing, 1.0)
+                short[channel.name].append(missing)
+    if not solve_lp(solver, vertex=False):
+        raise RuntimeError("the shortfall LP did not solve")
+    return {name: max(sum(v.solution_value() for v in vs) - 1e-6 * len(vs), 0.0) for name, vs in short.items()}
+
+
+def _agents_weeks(solver: pywraplp.Solver, inst: RosterInstance, *, with_cost: bool) -> dict:
+    """The agents' weeks relaxed (a share in [0, 1] of each allowed shift; at most one shift
+    a day, the max days, contract minutes, rest between shifts), their labour cost in the
+    objective when `with_cost`; returns `counts[group, shift]`, linear expressions."""
     shifts = inst.shifts
     objective = solver.Objective()
     counts = defaultdict(list)
     for a, agent in enumerate(inst.agents):
         mine = {s: solver.NumVar(0.0, 1.0, "") for s in inst.allowed[a]}
         for s, var in mine.items():
-            objective.SetCoefficient(var, inst.shift_cost(a, s))
+            if with_cost:
+                objective.SetCoefficient(var, inst.shift_cost(a, s))
             counts[inst.agent_group[a], s].append(var)
         for d in inst.days:
             day = [var for s, var in mine.items() if shifts[s].day == d]
@@ -50,10 +104,7 @@ def lp_lower_bound(inst: RosterInstance) -> float:
                 later = [mine[s2] for s2 in conflicts if s2 in mine]
                 if later:
                     solver.Add(var + sum(later) <= 1)
-    add_coverage_lp(solver, inst, {key: sum(vs) for key, vs in counts.items()})
-    if not solve_lp(solver, vertex=False):
-        raise RuntimeError("the LP relaxation did not solve")
-    return objective.Value() * (1 - SAFETY) / SCALE
+    return {key: sum(vs) for key, vs in counts.items()}
 
 
 def _bound_into(inst: RosterInstance, pipe) -> None:  # pragma: no cover - runs in the child process

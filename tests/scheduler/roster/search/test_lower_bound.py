@@ -8,9 +8,10 @@ import time
 import pytest
 from roster_cases import VOICE, agent, config, demand
 
+from staffcast.config import RulesConfig
 from staffcast.scheduler.roster.build import build_roster
 from staffcast.scheduler.roster.model.instance import build_instance
-from staffcast.scheduler.roster.search.lower_bound import ConcurrentBound, lp_lower_bound
+from staffcast.scheduler.roster.search.lower_bound import ConcurrentBound, lp_lower_bound, shortfall_lower_bound
 
 
 def instance():
@@ -50,3 +51,22 @@ def test_the_bound_holds_under_service_aware_costs():
     assert result.status == "OPTIMAL"
     assert bound <= result.objective + 1e-6
     assert bound >= 0.9 * result.objective  # and a tight one on this small case
+
+
+def test_the_shortfall_bound_is_what_no_roster_can_avoid():
+    """Three voice agents of at most one 8-hour shift a day, five days a week, against 4
+    needed 09:00-13:00 every day: one short on each of the 7 days and the 6 agent-days the
+    week lacks, 8 intervals each (104 agent-intervals), whatever the roster; with seven-day
+    weeks 56; with a fourth agent none. The roster itself is no better than the bound."""
+    req = demand(*[("voice", d, "09:00", "13:00", 4) for d in range(7)])
+    cfg = config(channels=(VOICE,), starts=("07:00", "09:00", "11:00"))
+    three = tuple(agent(f"A{i}", high=56.0) for i in range(3))
+    assert shortfall_lower_bound(build_instance(req, three, cfg))["voice"] == pytest.approx(104, abs=1e-4)
+    cfg = config(channels=(VOICE,), starts=("07:00", "09:00", "11:00"), rules=RulesConfig(7, 11.0))
+    bound = shortfall_lower_bound(build_instance(req, three, cfg))["voice"]
+    assert bound == pytest.approx(7 * 8, abs=1e-4)
+    result = build_roster(req, three, cfg, lower_bound=False)
+    short = (req.merge(result.coverage, on=["channel", "interval_start"]).eval("staff - scheduled").clip(lower=0)).sum()
+    assert short >= bound - 1e-6
+    four = (*three, agent("A3", high=56.0))
+    assert shortfall_lower_bound(build_instance(req, four, cfg))["voice"] == pytest.approx(0.0, abs=1e-4)
