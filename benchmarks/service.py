@@ -14,7 +14,11 @@ channel: the share of open intervals (with contacts) whose simulated service lev
 0.02 of the target or above, the volume-weighted simulated service level against the
 target, and the roster's agent-hours on the channel against the SIPP plan's staff-hours.
 The oracle row `plan` simulates the method's requirement itself (agents exactly at plan,
-no roster): what a perfect roster of that plan would reach on the same data.
+no roster): what a perfect roster of that plan would reach on the same data. The column
+`unavoidable` is the other oracle: the agent-intervals below the plan that every roster of
+these agents must leave (`shortfall_lower_bound`: the LP relaxation of their weeks), beside
+`short`, the roster's own; where it is positive the team lacks the hours where the plan
+needs them, whatever the search.
 Goals: >= 95% of open queue intervals within 0.02 of target, overall >= target, <= 10%
 more hours than SIPP.
 """
@@ -42,6 +46,11 @@ from staffcast.config import (  # noqa: E402
 )
 from staffcast.scheduler.inputs.agents import Agent  # noqa: E402
 from staffcast.scheduler.roster.build import build_roster  # noqa: E402
+from staffcast.scheduler.roster.model.instance import build_instance  # noqa: E402
+from staffcast.scheduler.roster.model.previous import previous_week  # noqa: E402
+from staffcast.scheduler.roster.model.shifts import local_timestamp  # noqa: E402
+from staffcast.scheduler.roster.results.view import roster_shifts  # noqa: E402
+from staffcast.scheduler.roster.search.lower_bound import shortfall_lower_bound  # noqa: E402
 from staffcast.scheduler.simulation.frame import simulate_frame  # noqa: E402
 from staffcast.scheduler.staffing.requirements import requirements  # noqa: E402
 
@@ -121,6 +130,23 @@ def measure(cfg: PlanningConfig, needs: pd.DataFrame, coverage: pd.DataFrame | N
     return out
 
 
+def short_of_plan(needs: pd.DataFrame, coverage: pd.DataFrame) -> dict[str, float]:
+    """Agent-intervals the roster's coverage is short of the plan, per channel."""
+    both = needs[["channel", "interval_start", "staff"]].merge(coverage, on=["channel", "interval_start"], how="left")
+    both["short"] = (both["staff"] - both["scheduled"].fillna(0)).clip(lower=0)
+    return both.groupby("channel")["short"].sum().to_dict()
+
+
+def unavoidable(cfg: PlanningConfig, agents, needs: pd.DataFrame, previous) -> dict[str, float]:
+    """The oracle: agent-intervals short of the plan that every roster of these agents leaves
+    (`shortfall_lower_bound`, the LP of their weeks), per queue channel."""
+    last = None
+    if previous is not None:
+        last = previous_week(roster_shifts(previous, cfg.timezone), cfg.week_start,
+                             local_timestamp(cfg, cfg.week_start, 0))
+    return shortfall_lower_bound(build_instance(needs, agents, cfg, previous_week=last))
+
+
 def week(name: str, methods, limit: float) -> None:
     if name == "generated":
         cfg, agents, forecast, previous = generated_week()
@@ -132,17 +158,23 @@ def week(name: str, methods, limit: float) -> None:
           f"SIPP plan {plans['sipp']['staff'].sum() * cfg.interval_minutes / 60:,.0f} staff-hours, roster limit "
           f"{limit:g} s")
     print(f"{'method':>6} {'what':>6} {'channel':>8} {'within 0.02':>11} {'sim SL':>7} {'target':>6} "
-          f"{'hours/SIPP':>10} {'LP gap':>7}")
+          f"{'hours/SIPP':>10} {'LP gap':>7} {'short':>6}")
     for method in methods:
         needs = plans[method]
         result = build_roster(needs, agents, cfg, previous_roster=previous, time_limit_seconds=limit)
         gap = "" if result.lower_bound_gap is None else f"{result.lower_bound_gap:.1%}"
+        short, floor = short_of_plan(needs, result.coverage), unavoidable(cfg, agents, needs, previous)
         for what, figures in (("roster", measure(cfg, needs, result.coverage, plans["sipp"])),
                               ("plan", measure(cfg, needs, None, plans["sipp"]))):
             for channel, (within, overall, target, ratio) in figures.items():
+                extra = f"{gap:>7} {short.get(channel, 0.0):>6.0f}" if what == "roster" else ""
                 print(f"{method:>6} {what:>6} {channel:>8} {within:>11.1%} {overall:>7.3f} {target:>6.2f} "
-                      f"{ratio:>10.2f} {gap if what == 'roster' else '':>7}", flush=True)
+                      f"{ratio:>10.2f} {extra}", flush=True)
+        print(f"{method:>6} queues short of the plan: roster {sum(short.get(c, 0.0) for c in floor):,.0f} "
+              f"agent-intervals, unavoidable by any roster {sum(floor.values()):,.0f}", flush=True)
     print("goals: within 0.02 >= 95%, sim SL >= target, hours/SIPP <= 1.10")
+    print("short: agent-intervals the roster is below the plan; unavoidable: the least any roster of these "
+          "agents leaves on the queue channels (LP of their weeks, `shortfall_lower_bound`)")
 
 
 def main() -> None:
