@@ -427,9 +427,9 @@ def load_config(path: str | Path, *, needs: Collection[str] = ROSTER,
         raise InputError(path, f"not valid TOML: {exc}", row=int(m.group(1)) if m else None) from None
     for key, value in doc.items():
         if key not in {"planning", "channel", "shifts", "rules", "weights", "solver", "staffing",
-                       "capacity", "intraday"}:
-            raise toml.error(key, None, None, "unknown section; expected planning, channel, "
-                             "shifts, rules, weights, solver, staffing, capacity or intraday")
+                       "capacity", "intraday", "queues", "channel_defaults"}:
+            raise toml.error(key, None, None, "unknown section; expected planning, channel, queues, "
+                             "channel_defaults, shifts, rules, weights, solver, staffing, capacity or intraday")
         if key == "channel":
             tables = isinstance(value, list) and all(isinstance(v, dict) for v in value)
         else:
@@ -440,10 +440,13 @@ def load_config(path: str | Path, *, needs: Collection[str] = ROSTER,
     planning = doc.get("planning")
     if not isinstance(planning, dict):
         raise _missing(path, "planning", command)
-    raw_channels = doc.get("channel")
-    if not isinstance(raw_channels, list) or not raw_channels:
+    raw_channels = doc.get("channel", [])
+    if not raw_channels and "queues" not in doc:
         subject = f"{command} needs" if command else "expected"
-        raise InputError(path, f"{subject} at least one [[channel]] table (name, kind, service target)")
+        raise InputError(path, f"{subject} at least one [[channel]] table (name, kind, service target) "
+                         "or a [queues] table naming a queues file")
+    if "channel_defaults" in doc and "queues" not in doc:
+        raise toml.error("channel_defaults", None, None, "only used with a [queues] table (file = \"queues.csv\")")
     for section in needs:
         if section not in doc:
             raise _missing(path, section, command)
@@ -477,6 +480,10 @@ def load_config(path: str | Path, *, needs: Collection[str] = ROSTER,
         if c.open_from.minute % interval or c.open_until_minutes % interval:
             raise toml.error("channel", i, "open_hours",
                              f"open hours must lie on the {interval}-minute grid")
+    if "queues" in doc:
+        from staffcast.queues import read_queues
+
+        channels += read_queues(toml, doc, int(interval), taken=tuple(names))
     shifts = _shifts(toml, doc["shifts"], interval) if "shifts" in doc else None
     rules = _simple(toml, doc.get("rules", {}), "rules", RulesConfig, {
         "max_days_per_week": dict(low=1, high=7, integer=True),

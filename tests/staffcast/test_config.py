@@ -59,8 +59,8 @@ def test_base_config_parses_into_typed_objects(tmp_path):
      "row 31, column shifts.start_times: start 07:15 is not on the 30-minute grid"),
     ("response_hours = 4", "response_hours = 4\nservice_level = 0.9",
      "row 27, column channel[3].service_level: not used by a deferred channel; remove it"),
-    ("[rules]", "[rule]", "row 34, column rule: unknown section; expected planning, channel, shifts, rules, "
-     "weights, solver, staffing, capacity or intraday"),
+    ("[rules]", "[rule]", "row 34, column rule: unknown section; expected planning, channel, queues, "
+     "channel_defaults, shifts, rules, weights, solver, staffing, capacity or intraday"),
     ('open_hours = "08:00-22:00"', 'open_hours = "22:00-08:00"',
      'row 14, column channel[1].open_hours: expected "HH:MM-HH:MM" with end after start, got "22:00-08:00"'),
     ("max_days_per_week = 5", "max_days_per_week = 8",
@@ -119,7 +119,7 @@ def test_each_caller_asks_only_for_the_sections_it_uses(tmp_path):
     with pytest.raises(InputError) as info:
         load_config(path, needs=(), command="staffcast forecast")
     assert str(info.value) == ("planning.toml: staffcast forecast needs at least one [[channel]] table "
-                               "(name, kind, service target)")
+                               "(name, kind, service target) or a [queues] table naming a queues file")
 
 
 def test_a_byte_order_mark_is_skipped(tmp_path):
