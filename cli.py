@@ -176,6 +176,9 @@ def _check_run_options(*, folds: int, backtest_days: int, time_limit: float | No
         raise InputError("", f'--staff-to: expected "volume" or "volume_hi", got "{staff_to}"')
 
 
+WORKERS_HELP = ("Run each queue as its own task on a local Dask cluster of N processes (1: serially, "
+                "queue by queue); the output is byte-identical whatever N.")
+SCHEDULER_HELP = "Run each queue as its own task on an existing Dask cluster (tcp://HOST:PORT)."
 FORCE_HELP = ("Replace the --out folder even when it holds files an earlier staffcast run did not write "
               "(they are removed).")
 
@@ -275,6 +278,8 @@ def forecast(
                                               "per channel).")] = None,
     fill_zero: Annotated[bool, typer.Option(help="Count missing history intervals in open hours as zero "
                                             "contacts.")] = False,
+    workers: Annotated[int | None, typer.Option(min=1, help=WORKERS_HELP)] = None,
+    scheduler: Annotated[str | None, typer.Option(help=SCHEDULER_HELP)] = None,
 ) -> None:
     """Forecast contacts (volume per interval, 80% band) and AHT (seconds) per channel."""
     from rich.console import Console
@@ -284,6 +289,12 @@ def forecast(
 
     check_horizon(horizon_days)
     check_models(model, allow_auto=True)
+    if workers is not None or scheduler is not None:
+        from staffcast.commands.fanout import forecast_queues
+
+        forecast_queues(history, config, out, events, horizon_days=horizon_days, model=model, fill_zero=fill_zero,
+                        workers=workers, scheduler=scheduler)
+        return
     from staffcast.pipeline import load_forecast_inputs
 
     cfg, hist, evs = load_forecast_inputs(history, events, config, fill_zero=fill_zero,
@@ -431,6 +442,8 @@ def staff(
                                                "arrivals) or isa (raised where a simulation with queues carried "
                                                "over misses the target). Default: [staffing] method of the "
                                                "config (isa).")] = None,
+    workers: Annotated[int | None, typer.Option(min=1, help=WORKERS_HELP)] = None,
+    scheduler: Annotated[str | None, typer.Option(help=SCHEDULER_HELP)] = None,
 ) -> None:
     """Agents and staff per channel and interval: Erlang C (Erlang A with patience) for queue
     channels with chat concurrency, over time by --method (sipp, mol or isa), FIFO backlog
@@ -460,8 +473,14 @@ def staff(
                              f"{', '.join(cfg.channel_names)}")
     frame = read_forecast(forecast, cfg, staff_to)
     method = cfg.staffing.method if method is None else method
-    req = requirements(frame, cfg, staff_to=staff_to, volume_multiplier=volume_multiplier,
-                       aht_multiplier=aht_multiplier, deflection=shares, method=method)
+    options = dict(staff_to=staff_to, volume_multiplier=volume_multiplier, aht_multiplier=aht_multiplier,
+                   deflection=shares, method=method)
+    if workers is not None or scheduler is not None:
+        from staffcast.commands.fanout import staff_requirements
+
+        req = staff_requirements(frame, cfg, options, workers=workers, scheduler=scheduler)
+    else:
+        req = requirements(frame, cfg, **options)
     write_frame_atomic(req, out)
     table = Table(title=f"Requirements ({cfg.interval_minutes}-minute intervals, staffed to {staff_to}, "
                   f"queues by {method}); "

@@ -1,0 +1,1 @@
+"""The intraday re-plan: the rest of today's roster re-optimised at minimum disruption."""
