@@ -1,0 +1,87 @@
+"""Forecast and staffing of one queue, the tasks `staffcast.fanout.map_queues` runs.
+
+Per queue means: the queue's own rows of history (read with a pyarrow filter from a
+Parquet file or a dataset partitioned by channel, so a task never holds the whole
+history), its own closed days and open hours, its models fitted on its rows alone, and
+its requirements from its own forecast rows. Results are concatenated in the config's
+queue order.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from staffcast.config import PlanningConfig
+from staffcast.frame_io import is_parquet
+
+
+def queue_history(config: PlanningConfig, path: Path, queue: str, fill_zero: bool):
+    """The validated history of one queue. Parquet (a file or a directory dataset): only
+    the queue's rows are read, and error rows count among them; CSV: the file is read and
+    its other queues' rows dropped."""
+    import pyarrow.parquet as pq
+
+    from staffcast.forecast.data import load_history
+
+    path = Path(path)
+    if path.is_dir() or is_parquet(path):
+        table = pq.read_table(path, filters=[("channel", "==", queue)])
+        frame = table.to_pandas()
+        frame["channel"] = frame["channel"].astype(str)
+    else:
+        from staffcast.frame_io import read_frame
+
+        whole, _ = read_frame(path)
+        frame = whole[whole["channel"].str.strip().str.lower() == queue]
+    with tempfile.TemporaryDirectory() as tmp:
+        part = Path(tmp) / f"{path.stem}[channel={queue}].parquet"
+        frame.to_parquet(part, index=False)
+        return load_history(part, config.timezone, config.interval_minutes, fill_zero=fill_zero,
+                            channels=(queue,))
+
+
+@dataclass(frozen=True)
+class ForecastTask:
+    """Forecast one queue: history path, events frame (or None), horizon and model."""
+
+    config: PlanningConfig
+    history: Path
+    events: pd.DataFrame | None
+    horizon_days: int
+    model: str
+    fill_zero: bool = False
+
+    def __call__(self, queue: str):
+        from staffcast.forecast.api import run_forecast
+
+        hist = queue_history(self.config, self.history, queue, self.fill_zero)
+        events = self.events
+        if events is not None:
+            events = events[events["channels"].map(lambda names: queue in names)].reset_index(drop=True)
+        return run_forecast(hist, events, self.horizon_days, model=self.model)
+
+
+@dataclass(frozen=True)
+class StaffTask:
+    """Requirements of one queue from its forecast rows (`requirements` keyword arguments)."""
+
+    config: PlanningConfig
+    options: dict
+
+    def __call__(self, part: pd.DataFrame) -> pd.DataFrame:
+        from staffcast.scheduler.staffing.requirements import requirements
+
+        return requirements(part, self.config, **self.options)
+
+
+def merge_forecasts(results) -> tuple[pd.DataFrame, dict, pd.DataFrame, pd.DataFrame]:
+    """(forecast frame, reasons, event effects, findings) of per-queue ForecastResults."""
+    frame = pd.concat([r.frame for r in results], ignore_index=True)
+    reasons = {k: v for r in results for k, v in (r.reasons or {}).items()}
+    effects = pd.concat([r.event_effects for r in results], ignore_index=True)
+    found = pd.concat([r.findings for r in results], ignore_index=True)
+    return frame, reasons, effects, found
