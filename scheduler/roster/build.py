@@ -7,6 +7,7 @@ gaps to CP-SAT's bound and to the LP lower bound (`search.lower_bound`).
 from __future__ import annotations
 
 import datetime as dt
+import math
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -14,6 +15,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from staffcast.config import PlanningConfig
+from staffcast.errors import InputError
 from staffcast.scheduler.inputs.agents import Agent
 from staffcast.scheduler.roster.model.instance import SCALE, RosterInstance, build_instance
 from staffcast.scheduler.roster.model.model import build_model
@@ -25,6 +27,8 @@ from staffcast.scheduler.roster.results.shortfall import shortfall_report
 from staffcast.scheduler.roster.results.view import roster_shifts
 from staffcast.scheduler.roster.search.lower_bound import ConcurrentBound
 from staffcast.scheduler.roster.search.strategy import ProgressCallback, SearchOutcome, solve_roster
+
+READ_OUT_COST = 0.25  # wall seconds reading the roster, coverage and shortfall out take, per second building the model
 
 
 @dataclass(frozen=True)
@@ -82,22 +86,28 @@ def build_roster(requirements: pd.DataFrame, agents: tuple[Agent, ...], config: 
     and days off in blocks; without it, shifts may start on the day before the week
     (lead-in) to cover its first hours. `previous_shift_ends` maps agent_id to the end
     (tz-aware) of a last shift of the previous week, for the rest rule alone.
-    `time_limit_seconds`, `workers` and `seed` override `[solver]`. `on_solution(objective, bound, seconds)` is
-    called on each improving roster. Raises InputError when the hard rules leave no roster.
+    `time_limit_seconds`, `workers` and `seed` override `[solver]`; the limit is a
+    wall-clock cap on this whole call, from laying out the instance to the frames read
+    out. `on_solution(objective, bound, seconds)` is called on each improving roster.
+    Raises InputError when the hard rules leave no roster, or none was found in time.
     """
     started = time.perf_counter()
     previous = None
     if previous_roster is not None:
         origin = local_timestamp(config, config.week_start, 0)
         previous = previous_week(roster_shifts(previous_roster, config.timezone), config.week_start, origin)
-    limit = float(time_limit_seconds or config.solver.time_limit_seconds)
+    limit = float(config.solver.time_limit_seconds if time_limit_seconds is None else time_limit_seconds)
+    if not (math.isfinite(limit) and limit > 0):
+        raise InputError("", f"time limit: expected seconds > 0, got {limit:g}")
     inst = build_instance(requirements, agents, config, previous_shift_ends, previous)
     with ConcurrentBound(inst, enabled=lower_bound) as bound:  # the LP bound on the other core meanwhile
         roster_model = build_model(inst)
+        built = time.perf_counter() - started
+        reserve = READ_OUT_COST * built  # reading the roster out after the search, inside the limit
         outcome = solve_roster(roster_model, limit=limit, workers=int(workers or config.solver.workers),
                                seed=int(config.solver.seed if seed is None else seed),
-                               on_solution=on_solution, started=started)
-        lower = bound.result(deadline=started + limit)
+                               on_solution=on_solution, started=started, built_seconds=built, reserve=reserve)
+        lower = bound.result(deadline=started + limit - reserve)
     notes = []
     if outcome.cut:
         notes.append("the time limit cut the search short of its deterministic budget: the roster may depend "

@@ -22,7 +22,10 @@ deterministic time, set from the time limit and the model's size alone (`Budget`
 LPs run to the end, the LNS and the stages run one worker per sub-model and the last run
 uses `workers` in CP-SAT's deterministic parallel mode: the same inputs, seed, worker
 count and limit give the same roster on any machine load. The limit is also a wall-clock
-cap; when it stops a stage first (a loaded or slow machine), the outcome says so (`cut`).
+cap on the whole roster stage, counted from its start: every CP-SAT and LP solve gets the
+wall time left, and a stage whose estimated wall time (`Budget.*_cost`, scaled by how long
+building the model took) no longer fits is skipped; when the cap stops or skips a stage
+(a loaded or slow machine, a short limit), the outcome says so (`cut`).
 """
 
 from __future__ import annotations
@@ -63,6 +66,13 @@ class Budget:
     `overhead_per_constraint`: the wall seconds the stages CP-SAT's clock does not count
     (instance, LPs, starting rosters, reading the model) take per constraint of the
     model, kept out of the LNS's share so that a typical run ends near the limit.
+
+    The wall-clock cap: `*_cost` are each stage's wall time in multiples of the wall
+    seconds building the instance and model took in this run (which follow the model's
+    size and the machine's speed and load): `first_cost` the greedy roster with its
+    completion, `lp_cost` the LP-guided roster, `complete_cost` one completion,
+    `lns_cost` the LNS reading the model, `final_cost` the last run loading it. A stage
+    whose estimate does not fit in the wall time left is skipped (and the outcome `cut`).
     """
 
     hint_share: float = 0.1
@@ -73,6 +83,11 @@ class Budget:
     shuffle_when: float = 0.2
     relax_fix_when: float = 0.2
     overhead_per_constraint: float = 1.5e-4
+    first_cost: float = 1.5
+    lp_cost: float = 4.0
+    complete_cost: float = 0.6
+    lns_cost: float = 0.5
+    final_cost: float = 0.15
 
 
 @dataclass(frozen=True)
@@ -112,64 +127,97 @@ class _Progress(cp_model.CpSolverSolutionCallback):
 
 def solve_roster(rm: RosterModel, *, limit: float, workers: int, seed: int,
                  on_solution: ProgressCallback | None = None, budget: Budget = Budget(),
-                 started: float | None = None) -> SearchOutcome:
-    """Search `rm` with the work `limit` (seconds) buys, within `limit` seconds of wall
-    time counted from `started` (default now).
+                 started: float | None = None, built_seconds: float = 0.0, reserve: float = 0.0) -> SearchOutcome:
+    """Search `rm` with the work `limit` (seconds) buys, within `limit - reserve` seconds of
+    wall time counted from `started` (default now; `reserve`: wall seconds the caller keeps
+    for itself after the search). `built_seconds`: the wall seconds building the instance
+    and model took, the yardstick of the stages' wall-time estimates (`Budget.*_cost`;
+    0: no stage is skipped on its estimate). Every CP-SAT and LP solve gets the wall time
+    left as its limit.
 
     Raises InputError when the hard rules leave no roster, or none was found in time.
     """
     started = time.perf_counter() if started is None else started
-    cap = started + limit
+    cap = started + limit - reserve
     inst, agents = rm.inst, len(rm.inst.agents)
     progress = _Progress(on_solution, started)
     final = max(budget.final_share * limit, 1.0)
     shuffle = budget.shuffle_share * limit if limit >= budget.shuffle_when * agents else 0.0
     complete = budget.hint_share * limit
 
+    def fits(cost: float) -> bool:
+        return time.perf_counter() + cost * built_seconds < cap
+
+    def timed_out() -> InputError:
+        return InputError("", f"no roster found within the time limit of {limit:g} s (building the model took "
+                          f"{built_seconds:.1f} s of it on this machine now); raise --time-limit "
+                          f"([solver] time_limit_seconds)")
+
     # ------------------------------------------------------------------ starting rosters
+    if time.perf_counter() >= cap:
+        raise timed_out()
     greedy = greedy_solution(inst)
     breaks, cover = cover_for(inst, greedy.shift_of, deadline=cap)
     if breaks or cover:  # lunches and channels from the coverage LP: it keeps up with the deferred plans
         greedy = Solution(greedy.shift_of, breaks, cover)
-    best = _complete(rm, greedy, complete, seed, cap)
+    best = _complete(rm, greedy, complete, seed, cap) if time.perf_counter() < cap else None
     if best is not None:
         progress.report(best[0] / SCALE, None)
-    guided = lp_start(inst, budget.lp_share * limit, seed, deadline=cap - 1.0,
-                      relax_and_fix=limit >= budget.relax_fix_when * agents)
+    skipped = False  # a stage left out because its wall-time estimate did not fit
+    guided = None
+    if fits(budget.lp_cost + budget.complete_cost + budget.final_cost):
+        guided = lp_start(inst, budget.lp_share * limit, seed,
+                          deadline=cap - max(1.0, (budget.complete_cost + budget.final_cost) * built_seconds),
+                          relax_and_fix=limit >= budget.relax_fix_when * agents)
+    else:
+        skipped = True
     if guided is not None and shuffle:
         dealt, _ = reshuffle(inst, guided.shift_of, shuffle, seed, deadline=cap - 1.0)
         guided = replace(guided, shift_of=dealt)
     if guided is not None:
-        candidate = _complete(rm, guided, complete, seed, cap)
+        candidate = _complete(rm, guided, complete, seed, cap) if time.perf_counter() < cap else None
         if candidate is not None and (best is None or candidate[0] < best[0]):
             best = candidate
             progress.report(best[0] / SCALE, None)
 
     # ------------------------------------------------------------------ polish
-    cut = time.perf_counter() >= cap - 1.0
+    cut = skipped or time.perf_counter() >= cap - 1.0
+    keep = max(final, budget.final_cost * built_seconds)  # wall seconds kept for the last run
     if best is not None:
-        decisions, near = _day_neighbourhoods(rm)
-        overhead = budget.overhead_per_constraint * len(rm.model.proto.constraints)
         after = 2 * shuffle + 1.0 if shuffle else 0.0  # the last reshuffle and its completion
-        work = limit - overhead - 2 * complete - budget.lp_share * limit - shuffle - final - after
-        objective, values, stopped = lns(rm.model, decisions, near, best, work, seed, deadline=cap - final - after,
-                                         round_dtime=budget.round_dtime,
-                                         on_improve=lambda objective: progress.report(objective / SCALE, None))
-        best, cut = (objective, values), cut or stopped
-        if shuffle:
+        if fits(budget.lns_cost) and time.perf_counter() < cap - keep - after:
+            decisions, near = _day_neighbourhoods(rm)
+            overhead = budget.overhead_per_constraint * len(rm.model.proto.constraints)
+            work = limit - overhead - 2 * complete - budget.lp_share * limit - shuffle - final - after
+            objective, values, stopped = lns(rm.model, decisions, near, best, work, seed, deadline=cap - keep - after,
+                                             round_dtime=budget.round_dtime,
+                                             on_improve=lambda objective: progress.report(objective / SCALE, None))
+            best, cut = (objective, values), cut or stopped
+        else:
+            cut = True
+        if shuffle and fits(budget.complete_cost + budget.final_cost):
             current = rm.solution(best[1])
-            dealt, _ = reshuffle(inst, current.shift_of, shuffle, seed, deadline=cap - final)
-            candidate = _complete(rm, replace(current, shift_of=dealt), shuffle, seed, cap - final)
-            if candidate is not None and candidate[0] < best[0]:
-                best = candidate
-                progress.report(best[0] / SCALE, None)
+            dealt, _ = reshuffle(inst, current.shift_of, shuffle, seed, deadline=cap - keep)
+            if dealt != current.shift_of and fits(budget.complete_cost + budget.final_cost):
+                candidate = _complete(rm, replace(current, shift_of=dealt), shuffle, seed, cap - keep)
+                if candidate is not None and candidate[0] < best[0]:
+                    best = candidate
+                    progress.report(best[0] / SCALE, None)
+        elif shuffle:
+            cut = True
         set_hint(rm.model, best[1])
 
     # ------------------------------------------------------------------ last whole-model run
-    solver = cpsat_solver(seed=seed, workers=workers, dtime=final, seconds=max(cap - time.perf_counter(), 0.5))
+    if best is not None and not fits(budget.final_cost):  # no time to load the whole model again
+        wall = time.perf_counter() - started
+        return SearchOutcome("FEASIBLE", best[0], best[1], 0.0, wall,
+                             progress.first if progress.first is not None else wall, True)
+    if time.perf_counter() >= cap:
+        raise timed_out()
+    solver = cpsat_solver(seed=seed, workers=workers, dtime=final, seconds=max(cap - time.perf_counter(), 0.05))
     status = solve_cp(solver, rm.model, progress)
     wall = time.perf_counter() - started
-    stopped = wall >= limit - 0.05 and solver.response_proto.deterministic_time < final - 1e-3
+    stopped = wall >= limit - reserve - 0.05 and solver.response_proto.deterministic_time < final - 1e-3
     cut = cut or (status == cp_model.FEASIBLE and stopped)
     if status == cp_model.INFEASIBLE or status == cp_model.MODEL_INVALID:
         raise InputError("", "no roster satisfies the hard rules (contract hours, rest, max days, "
@@ -178,7 +226,7 @@ def solve_roster(rm: RosterModel, *, limit: float, workers: int, seed: int,
     if found and (best is None or solver.ObjectiveValue() <= best[0]):
         best = int(round(solver.ObjectiveValue())), list(solver.response_proto.solution)
     elif best is None:
-        raise InputError("", f"no roster found within {limit:g} s; raise the time limit (--time-limit)")
+        raise timed_out()
     else:  # the last run did not better the polished start (e.g. ran out of time loading it)
         status = cp_model.FEASIBLE
     bound = solver.BestObjectiveBound()
