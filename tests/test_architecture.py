@@ -35,7 +35,7 @@ ENGINES = ("staffcast.forecast", "staffcast.scheduler")
 NOT_GLUE = (*ENGINES, "staffcast.data")
 # The only parts of the glue that engines and data may import.
 SHARED = ("staffcast.errors", "staffcast.files", "staffcast.frame_io", "staffcast.config", "staffcast.capacity_config",
-          "staffcast.intraday_config", "staffcast.interrupt")
+          "staffcast.intraday_config", "staffcast.queues", "staffcast.interrupt")
 # Names the code had before it became one package; the wheel holds none of them, so an
 # import of one works from the checkout only.
 OLD_TOP_LEVEL = ("forecast", "scheduler", "data", "cli", "pipeline", "report", "errors", "config")
