@@ -15,6 +15,7 @@ from typer.core import TyperGroup
 from staffcast.cli_support import console as _console
 from staffcast.cli_support import user_errors
 from staffcast.commands.capacity import capacity
+from staffcast.commands.intraday import intraday
 from staffcast.commands.reforecast import reforecast
 
 
@@ -60,6 +61,7 @@ app = typer.Typer(
 
 app.command()(capacity)
 app.command()(reforecast)
+app.command()(intraday)
 
 
 @app.callback()
