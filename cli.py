@@ -159,11 +159,19 @@ def _print_service(console, plan) -> None:
             console.print(f"  {line}", markup=False)
 
 
+def _check_time_limit(time_limit: float | None) -> None:
+    """`--time-limit` of `run`, `demo` and `schedule`: seconds > 0 (one-line error)."""
+    import math
+
+    from staffcast.errors import InputError
+
+    if time_limit is not None and not (math.isfinite(time_limit) and time_limit > 0):
+        raise InputError("", f"--time-limit: expected seconds > 0, got {time_limit:g}")
+
+
 def _check_run_options(*, folds: int, backtest_days: int, time_limit: float | None,
                        model: str = "auto", staff_to: str = "volume") -> None:
     """`run` and `demo` options, checked before any file is read (one-line errors)."""
-    import math
-
     from staffcast.errors import InputError
     from staffcast.forecast.api import check_models
 
@@ -171,8 +179,7 @@ def _check_run_options(*, folds: int, backtest_days: int, time_limit: float | No
         raise InputError("", f"--folds: expected a whole number of backtest windows >= 1, got {folds}")
     if backtest_days < 1:
         raise InputError("", f"--backtest-days: expected a whole number of days >= 1, got {backtest_days}")
-    if time_limit is not None and not (math.isfinite(time_limit) and time_limit > 0):
-        raise InputError("", f"--time-limit: expected seconds > 0, got {time_limit:g}")
+    _check_time_limit(time_limit)
     check_models(model, allow_auto=True)
     if staff_to not in ("volume", "volume_hi"):
         raise InputError("", f'--staff-to: expected "volume" or "volume_hi", got "{staff_to}"')
@@ -181,6 +188,10 @@ def _check_run_options(*, folds: int, backtest_days: int, time_limit: float | No
 WORKERS_HELP = ("Run each queue as its own task on a local Dask cluster of N processes (1: serially, "
                 "queue by queue); the output is byte-identical whatever N.")
 SCHEDULER_HELP = "Run each queue as its own task on an existing Dask cluster (tcp://HOST:PORT)."
+TIME_LIMIT_HELP = ("Wall-clock cap in seconds on each roster solve, building the model and reading it out "
+                   "included (> 0; default: [solver] time_limit_seconds in {config}).")
+VERIFY_HELP = ("Re-solve up to N times with the requirement raised where the roster's simulation misses the "
+               "target. Each re-solve gets its own --time-limit: the roster stage takes at most (1 + N) x the limit.")
 FORCE_HELP = ("Replace the --out folder even when it holds files an earlier staffcast run did not write "
               "(they are removed).")
 
@@ -191,10 +202,9 @@ def demo(
     out: Annotated[Path, typer.Option(help="Folder for every output file; written fresh and swapped in "
                                       "when complete.")] = Path("demo-out"),
     folds: Annotated[int, typer.Option(help="Backtest folds reported in the summary.")] = 3,
-    time_limit: Annotated[float | None, typer.Option(help="Roster solver wall-time limit in seconds "
-                                                      "(default: [solver] in data/planning.toml).")] = None,
-    verify: Annotated[int, typer.Option(min=0, max=10, help="Re-solve up to N times with the requirement raised "
-                                        "where the roster's simulation misses the target.")] = 0,
+    time_limit: Annotated[float | None, typer.Option(help=TIME_LIMIT_HELP.format(config="data/planning.toml"))]
+    = None,
+    verify: Annotated[int, typer.Option(min=0, max=10, help=VERIFY_HELP)] = 0,
     force: Annotated[bool, typer.Option(help=FORCE_HELP)] = False,
 ) -> None:
     """Run the whole weekly pipeline on the bundled sample in data/: backtest, forecast of the
@@ -234,14 +244,12 @@ def run(
                                        "or a model name.")] = "auto",
     staff_to: Annotated[str, typer.Option(help="volume (central forecast) or volume_hi (upper 80% "
                                           "bound, risk-averse).")] = "volume",
-    time_limit: Annotated[float | None, typer.Option(help="Roster solver wall-time limit in seconds "
-                                                      "(default: [solver] in the config).")] = None,
+    time_limit: Annotated[float | None, typer.Option(help=TIME_LIMIT_HELP.format(config="the config"))] = None,
     previous_roster: Annotated[Path | None, typer.Option(
         exists=True, dir_okay=False, help="Last week's roster.csv: its shifts that run into this week count as "
         "coverage and its ends bind the rest rule. Without it, shifts may start the day before the week "
         "to cover its first hours.")] = None,
-    verify: Annotated[int, typer.Option(min=0, max=10, help="Re-solve up to N times with the requirement raised "
-                                        "where the roster's simulation misses the target.")] = 0,
+    verify: Annotated[int, typer.Option(min=0, max=10, help=VERIFY_HELP)] = 0,
     force: Annotated[bool, typer.Option(help=FORCE_HELP)] = False,
 ) -> None:
     """The weekly planning routine on your own files in one command: everything `demo` does."""
@@ -593,7 +601,8 @@ def schedule(
     out: Annotated[Path, typer.Option("--out", help="Folder for roster.csv, coverage.csv and manifest.json; "
                                       "written fresh and swapped in when complete.")],
     time_limit: Annotated[float | None, typer.Option(
-        "--time-limit", min=0.1, help="Solver wall-clock limit in seconds (overrides [solver] time_limit_seconds).")]
+        "--time-limit", help="Wall-clock cap in seconds on building and solving the roster, read-out included "
+        "(> 0; overrides [solver] time_limit_seconds).")]
     = None,
     workers: Annotated[int | None, typer.Option(
         "--workers", min=1, max=64, help="CP-SAT search workers (overrides [solver] workers).")] = None,
@@ -621,6 +630,7 @@ def schedule(
     from staffcast.scheduler.roster.build import build_roster
     from staffcast.scheduler.roster.results.summary import coverage_summary
 
+    _check_time_limit(time_limit)
     sources = {"requirements": requirements, "agents": agents, "config": config, "previous_roster": previous_roster}
     folder = _schedule_folder(out, force, sources, time_limit=time_limit, workers=workers, seed=seed)
     console = Console(stderr=True)

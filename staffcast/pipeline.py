@@ -134,7 +134,10 @@ def plan_week(inputs: Inputs, *, folds: int = 3, backtest_days: int = 7, model: 
     `verify`: up to this many re-solves with the requirement raised, in the intervals the
     roster's simulation misses, by the extra agents the simulation says would meet the
     target there (`results.service.extra_agents`); the roster with the most intervals at
-    target (then the fewest scheduled agent-hours) is kept."""
+    target (then the fewest scheduled agent-hours) is kept. Each re-solve is a roster solve
+    of its own under the same wall-clock cap and deterministic budget as the first (so its
+    roster repeats like the first one's): the roster stage takes at most (1 + `verify`)
+    times the limit."""
     from staffcast.forecast.api import backtest, forecast
     from staffcast.scheduler.roster.build import build_roster
     from staffcast.scheduler.roster.results.service import (
@@ -188,7 +191,7 @@ def plan_week(inputs: Inputs, *, folds: int = 3, backtest_days: int = 7, model: 
         raised = plan_needs.merge(missed[["channel", "interval_start"]].assign(extra=extra.clip(upper=MAX_EXTRA)),
                                   on=["channel", "interval_start"], how="left")
         raised["staff"] = raised["staff"] + raised.pop("extra").fillna(0).astype(int)
-        report("roster", 0, limit, f"verify {rounds}/{verify}: {len(missed)} intervals raised")
+        report("roster", 0, limit, f"verify {rounds}/{verify}: {len(missed)} intervals raised, a new {limit:g} s limit")
         candidate = solve(raised)
         if _verified_better(candidate[1], simulation, candidate[0], roster, cfg):
             (roster, simulation, missed), plan_needs = candidate, raised
@@ -390,4 +393,3 @@ def _findings_table(plan) -> dict[str, pd.DataFrame]:
         return {}
     table = found.assign(day=found["day"].dt.strftime("%Y-%m-%d"), deviation=found["deviation"].map("{:+.0%}".format))
     return {"Days not in the events calendar": table[["day", "channel", "kind", "deviation", "note"]]}
-
