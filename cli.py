@@ -126,6 +126,8 @@ def _plan_and_export(inputs, folder, *, folds: int, backtest_days: int, time_lim
         table.add_row(label, value)
     console.print(table)
     console.print(f"Week boundary: {plan.roster.week_boundary}.")
+    _print_choices(console, plan.forecast_choices, "Forecast model per channel and why")
+    _print_findings(console, plan.findings)
     for note in plan.roster.notes:
         console.print(f"Note: {note}.", markup=False)
     _print_service(console, plan)
@@ -319,7 +321,8 @@ def forecast(
     daily = frame.groupby("channel").agg(volume=("volume", "sum"), model=("model", "first"))
     for row in daily.itertuples():
         console.print(f"{row.Index}: {row.volume / horizon_days:,.0f} contacts/day over {horizon_days} days "
-                      f"(model {row.model}: {result.reasons.get(row.Index, '')})", markup=False)
+                      f"(model {row.model})", markup=False)
+    _print_choices(console, result.choices)
     _print_findings(console, result.findings)
     for row in result.event_effects.itertuples():
         size = "" if row.size != row.size else f" (size {row.size:,.0f})"
@@ -331,6 +334,16 @@ def forecast(
     console.print(f"wrote {len(frame):,} intervals to {out}")
 
 
+def _print_choices(console, choices, title: str = "Model per channel and why") -> None:
+    """One line per channel: the model used, its median backtest WAPE, the runner-up's and
+    the rule that decided (staffcast.forecast.choice)."""
+    if choices is None or choices.empty:
+        return
+    console.print(f"{title}:", markup=False)
+    for row in choices.itertuples():
+        console.print(f"  {row.channel}: {row.reason}", markup=False, soft_wrap=True)
+
+
 def _print_findings(console, findings, limit: int = 20) -> None:
     """The days the history shows and the calendar does not: closures learned from the data
     and unexplained days left out of the fit, one line each (the first `limit`)."""
@@ -338,7 +351,7 @@ def _print_findings(console, findings, limit: int = 20) -> None:
         return
     console.print(f"Found in the history ({len(findings)} day(s) not in the events calendar):", markup=False)
     for note in findings["note"].head(limit):
-        console.print(f"  {note}", markup=False)
+        console.print(f"  {note}", markup=False, soft_wrap=True)
     if len(findings) > limit:
         console.print(f"  ... and {len(findings) - limit} more", markup=False)
 
@@ -380,7 +393,7 @@ def backtest(
     from staffcast.files import write_frame_atomic
     from staffcast.forecast.api import MODELS, check_horizon, check_models
     from staffcast.forecast.api import backtest as run_backtest
-    from staffcast.forecast.backtest import choose_models
+    from staffcast.forecast.choice import choice_reasons
 
     check_horizon(horizon_days)
     names = check_models(model, allow_auto=True)
@@ -394,7 +407,8 @@ def backtest(
         metrics = run_backtest(hist, evs, folds=folds, horizon_days=horizon_days, models=names,
                                progress=lambda done, total: bar.update(task, completed=done))
     write_frame_atomic(metrics, out)
-    chosen = choose_models(metrics, list(MODELS))
+    choices = choice_reasons(metrics, list(MODELS))
+    chosen = dict(zip(choices["channel"], choices["model"], strict=True))
     mean = metrics.groupby(["channel", "model"], sort=True)[
         ["wape", "mase", "bias", "event_wape", "coverage", "poisson_floor", "floor_ratio"]].mean()
     table = Table(title=f"Backtest: {folds} folds x {horizon_days} days, mean over folds "
@@ -411,6 +425,7 @@ def backtest(
     console.print(table)
     console.print("* = automatic choice (median WAPE over folds; a baseline only when clearly and consistently "
                   f"better than the structural models). Wrote {out}", markup=False)
+    _print_choices(console, choices, "Automatic choice per channel and why")
     from staffcast.forecast.api import findings
 
     _print_findings(console, findings(hist, evs))

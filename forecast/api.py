@@ -10,7 +10,8 @@ import pandas as pd
 
 from staffcast.errors import InputError
 from staffcast.forecast.aht import AhtModel
-from staffcast.forecast.backtest import choice_reasons, fold_cutoffs, localize_days, run_backtest
+from staffcast.forecast.backtest import fold_cutoffs, localize_days, run_backtest
+from staffcast.forecast.choice import CHOICE_COLUMNS, choice_reasons, mark_choice
 from staffcast.forecast.data import History
 from staffcast.forecast.intervals import POISSON, Calibration, calibrate
 from staffcast.forecast.models import MeanOfWeeks, SeasonalNaiveWeek, VolumeModel, local_clock
@@ -92,7 +93,9 @@ class ForecastResult:
     and channel it touches: name, kind, size, channel, `peak_uplift` (share of the baseline
     day, e.g. 0.45 = +45%; NaN when the channel's model is wave-blind or the kind was never
     seen on that channel) and `learned_from` (past events of that kind on that channel);
-    `reasons`: channel -> why its model was chosen; `findings`: what the history shows that
+    `reasons`: channel -> why its model was chosen, in one line; `choices`: the same per
+    channel as a frame (staffcast.forecast.choice.CHOICE_COLUMNS: the model and its median
+    backtest WAPE, the runner-up and its, the folds, the rule); `findings`: what the history shows that
     the calendar does not (staffcast.forecast.screen): one row per channel and day, kind
     `closure` (learned as a closure) or `unexplained` (left out of the fit), with the day's
     volume, the model's expectation, the deviation and a note for the planner.
@@ -104,6 +107,7 @@ class ForecastResult:
     event_effects: pd.DataFrame
     reasons: Mapping[str, str] = None  # type: ignore[assignment]
     findings: pd.DataFrame = None  # type: ignore[assignment]
+    choices: pd.DataFrame = None  # type: ignore[assignment]
 
 
 def auto_folds(frame: pd.DataFrame, horizon_days: int, timezone: str, *, several: bool = True) -> tuple[int, int]:
@@ -158,21 +162,20 @@ def run_forecast(history: History, events: pd.DataFrame | None, horizon_days: in
                                       horizon_days=test_days, interval_minutes=minutes, timezone=tz,
                                       with_intervals=False)
         why = choice_reasons(metrics, list(MODELS), prefer=_prefer_event_aware(events, index))
-        chosen = dict(zip(why["channel"], why["model"], strict=True))
-        reasons = dict(zip(why["channel"], why["reason"], strict=True))
     else:
-        preds = None
-        chosen, reasons = {}, {}
+        preds, why = None, pd.DataFrame(columns=CHOICE_COLUMNS)
+    choices = {str(r["channel"]): r for r in why.to_dict("records")}
     out = index.assign(volume=0.0, volume_lo=0.0, volume_hi=0.0, aht_seconds=np.nan, model="")
     fitted: dict[str, VolumeModel] = {}
     used: dict[str, str] = {}
     cals: dict[str, Calibration] = {}
     for channel, rows in index.groupby("channel", sort=True):
-        name = chosen.get(str(channel), names[-1] if len(names) == 1 else "profile")
-        if len(names) == 1:
-            reasons[str(channel)] = "the only model asked for"
-        elif str(channel) not in reasons:
-            reasons[str(channel)] = "history too short for a backtest: the structural default"
+        if len(names) == 1 or str(channel) not in choices:
+            rule = "the only model asked for" if len(names) == 1 else \
+                "history too short for a backtest: the structural default"
+            choices[str(channel)] = _fixed_choice(str(channel), names[-1] if len(names) == 1 else "profile",
+                                                  choices.get(str(channel)), rule)
+        name = choices[str(channel)]["model"]
         if name not in fitted:
             fitted[name] = MODELS[name]().fit(frame, events, interval_minutes=minutes, timezone=tz)
         volume = fitted[name].predict(rows)["volume"].to_numpy()
@@ -189,7 +192,19 @@ def run_forecast(history: History, events: pd.DataFrame | None, horizon_days: in
         used[str(channel)], cals[str(channel)] = name, cal
     out["aht_seconds"] = AhtModel().fit(raw, events, interval_minutes=minutes, timezone=tz).predict(index)
     effects = _event_effects(events, index, used, fitted.get("waves"))
-    return ForecastResult(out[FORECAST_COLUMNS], used, cals, effects, reasons, found[FINDING_COLUMNS])
+    table = pd.DataFrame([choices[c] for c in sorted(used)], columns=CHOICE_COLUMNS)
+    reasons = dict(zip(table["channel"], table["reason"], strict=True))
+    return ForecastResult(out[FORECAST_COLUMNS], used, cals, effects, reasons, found[FINDING_COLUMNS], table)
+
+
+def _fixed_choice(channel: str, model: str, backtested: Mapping | None, rule: str) -> dict:
+    """A choice row (CHOICE_COLUMNS) for a model not chosen by backtest, with its backtest
+    median WAPE when it had one."""
+    wape = float(backtested["wape"]) if backtested is not None and backtested["model"] == model else np.nan
+    folds = int(backtested["folds"]) if backtested is not None else 0
+    score = f" {wape:.3f} (median WAPE over {folds} fold{'s' if folds > 1 else ''})" if wape == wape else ""
+    return {"channel": channel, "model": model, "wape": wape, "runner_up": "", "runner_up_wape": np.nan,
+            "folds": folds, "rule": rule, "reason": f"{model}{score}: {rule}"}
 
 
 def _prefer_event_aware(events: pd.DataFrame, index: pd.DataFrame) -> dict[str, str]:
@@ -229,11 +244,13 @@ def backtest(history: History, events: pd.DataFrame | None, *, folds: int, horiz
              models: Sequence[str] | None = None,
              progress: Callable[[int, int], None] | None = None) -> pd.DataFrame:
     """Metrics per model, channel and fold (see staffcast.forecast.backtest); `models` defaults to all.
-    `progress(done, total)` is called after each model and fold."""
+    `chosen` marks the rows of the model `auto` would choose on these folds and
+    `choice_reason` says why (staffcast.forecast.choice). `progress(done, total)` is called
+    after each model and fold."""
     horizon_days = check_horizon(horizon_days)
     names = check_models(models, allow_auto=False)
     events = _empty_events(history.timezone) if events is None else events
     metrics, _ = run_backtest(history.frame, events, {n: MODELS[n] for n in names}, folds=folds,
                               horizon_days=horizon_days, interval_minutes=history.interval_minutes,
                               timezone=history.timezone, progress=progress)
-    return metrics
+    return mark_choice(metrics, choice_reasons(metrics, list(MODELS)))

@@ -29,10 +29,6 @@ from staffcast.forecast.screen import prepare
 MIN_TRAIN_DAYS = 14
 CALIBRATION_MIN_DAYS = 14  # inner holdout length: the horizon, at least this, at most 28 days
 CALIBRATION_WINDOWS = 2  # inner holdouts pooled for the 80% band
-TIE_TOLERANCE = 0.01  # models within 1% (relative) of the best median WAPE tie; the simplest wins
-STRUCTURAL = ("profile", "waves")  # preferred: a baseline must beat the best of them clearly and consistently
-CLEAR_MARGIN = 0.05  # a baseline's median WAPE at least 5% below the best structural model's ...
-CONSISTENT_SHARE = 2 / 3  # ... and lower in at least two folds out of three
 
 
 def localize_days(days: pd.DatetimeIndex | pd.Timestamp, timezone: str):
@@ -168,63 +164,3 @@ def run_backtest(frame: pd.DataFrame, events: pd.DataFrame, factories: Mapping[s
             if progress is not None:
                 progress(step, total)
     return pd.DataFrame(rows), pd.concat(preds, ignore_index=True)
-
-
-def choice_reasons(metrics: pd.DataFrame, order: list[str],
-                   prefer: Mapping[str, str] | None = None) -> pd.DataFrame:
-    """Per channel the model `auto` uses and why: channel, model, reason.
-
-    Models are scored by their median WAPE over folds (one odd fold, a day nobody put in
-    the calendar, cannot swing it). The structural models (STRUCTURAL) are preferred: the
-    best of them (within TIE_TOLERANCE the simpler, unless `prefer` names the other, e.g.
-    the event-aware model when the horizon holds a known event the backtest windows did not)
-    is kept unless a baseline is clearly better (median WAPE CLEAR_MARGIN lower) and
-    consistently better (lower in CONSISTENT_SHARE of the folds). Without a structural
-    model the lowest median wins, ties to the simplest (earliest in `order`)."""
-    prefer = prefer or {}
-    rank = {m: order.index(m) if m in order else len(order) for m in metrics["model"].unique()}
-    rows = []
-    for channel, part in metrics.groupby("channel", sort=True):
-        part = part if "fold" in part else part.assign(fold=0)
-        table = part.pivot_table(index="fold", columns="model", values="wape", aggfunc="mean", dropna=False)
-        table = table.dropna(axis=1, how="all")
-        if table.empty:
-            continue
-        median = table.median().sort_values()
-        folds = len(table)
-
-        def tied(pool, median=median, channel=channel):
-            close = [m for m in pool if median[m] <= median[pool].min() * (1 + TIE_TOLERANCE) + 1e-12]
-            want = prefer.get(str(channel))
-            return want if want in close else min(close, key=rank.get)
-
-        scores = ", ".join(f"{m} {v:.3f}" for m, v in median.items())
-        structural = [m for m in median.index if m in STRUCTURAL]
-        if not structural:
-            best = tied(list(median.index))
-            rows.append({"channel": str(channel), "model": best,
-                         "reason": f"lowest median WAPE over {folds} fold(s): {scores}"})
-            continue
-        best = tied(structural)
-        baselines = [m for m in median.index if m not in STRUCTURAL]
-        clear = [m for m in baselines if median[m] <= (1 - CLEAR_MARGIN) * median[best]
-                 and float((table[m] < table[best]).mean()) >= CONSISTENT_SHARE]
-        if clear:
-            rival = min(clear, key=lambda m: median[m])
-            wins = int((table[rival] < table[best]).sum())
-            rows.append({"channel": str(channel), "model": rival,
-                         "reason": f"{rival} clearly and consistently better than {best}: median WAPE "
-                         f"{1 - median[rival] / median[best]:.0%} lower, lower in {wins} of {folds} folds "
-                         f"({scores})"})
-        else:
-            rows.append({"channel": str(channel), "model": best,
-                         "reason": f"structural model kept: no baseline {CLEAR_MARGIN:.0%} better in median "
-                         f"and in {CONSISTENT_SHARE:.0%} of {folds} folds (median WAPE {scores})"})
-    return pd.DataFrame(rows, columns=["channel", "model", "reason"])
-
-
-def choose_models(metrics: pd.DataFrame, order: list[str],
-                  prefer: Mapping[str, str] | None = None) -> dict[str, str]:
-    """Per channel, the model `auto` uses (see `choice_reasons`)."""
-    reasons = choice_reasons(metrics, order, prefer)
-    return dict(zip(reasons["channel"], reasons["model"], strict=True))

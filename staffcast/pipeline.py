@@ -54,7 +54,9 @@ class WeekPlan:
     `staff` is raised where simulation missed (`agents` stays Erlang's). `service`: per
     channel, Erlang's projection against the simulation (`results.service`); `misses`:
     the stretches that still miss their target, why, and how many more agents would fix
-    them; `verify_rounds`: the re-solves verification ran.
+    them; `verify_rounds`: the re-solves verification ran. `forecast_choices`: per channel the
+    forecast's model and why (staffcast.forecast.choice.CHOICE_COLUMNS); `findings`: the days
+    the history shows and the calendar does not (staffcast.forecast.screen).
     """
 
     inputs: Inputs
@@ -66,6 +68,8 @@ class WeekPlan:
     service: pd.DataFrame
     misses: tuple[str, ...]
     verify_rounds: int = 0
+    forecast_choices: pd.DataFrame | None = None
+    findings: pd.DataFrame | None = None
 
 
 def load_forecast_inputs(history: Path, events: Path | None, config: Path, *, fill_zero: bool = False,
@@ -138,7 +142,7 @@ def plan_week(inputs: Inputs, *, folds: int = 3, backtest_days: int = 7, model: 
     of its own under the same wall-clock cap and deterministic budget as the first (so its
     roster repeats like the first one's): the roster stage takes at most (1 + `verify`)
     times the limit."""
-    from staffcast.forecast.api import backtest, forecast
+    from staffcast.forecast.api import backtest, run_forecast
     from staffcast.scheduler.roster.build import build_roster
     from staffcast.scheduler.roster.results.service import (
         MAX_EXTRA,
@@ -157,7 +161,8 @@ def plan_week(inputs: Inputs, *, folds: int = 3, backtest_days: int = 7, model: 
     metrics = backtest(inputs.history, inputs.events, folds=folds, horizon_days=backtest_days,
                        progress=lambda done, total: report("backtest", done, total, ""))
     report("forecast", 0, 1, "")
-    predicted = forecast(inputs.history, inputs.events, days, model=model)
+    forecasted = run_forecast(inputs.history, inputs.events, days, model=model)
+    predicted = forecasted.frame
     report("forecast", 1, 1, f"{days} days")
     report("staffing", 0, 1, "")
     needs = staffing_requirements(in_week(predicted, cfg), cfg, staff_to=staff_to, method=cfg.staffing.method)
@@ -200,7 +205,7 @@ def plan_week(inputs: Inputs, *, folds: int = 3, backtest_days: int = 7, model: 
     extra = extra_agents(roster.coverage, needs, missed, cfg, replications=replications, seed=cfg.solver.seed)
     return WeekPlan(inputs, metrics, predicted, plan_needs, roster, simulation,
                     service_comparison(roster.coverage, simulation, needs, cfg),
-                    tuple(fix_lines(missed, extra, cfg)), rounds)
+                    tuple(fix_lines(missed, extra, cfg)), rounds, forecasted.choices, forecasted.findings)
 
 
 def _verified_better(simulation, incumbent_simulation, roster, incumbent, config) -> bool:
@@ -330,7 +335,7 @@ def _write_files(plan: WeekPlan, out_dir: Path, report: Progress) -> dict[str, P
 def _figures_and_report(plan: WeekPlan, out_dir: Path, inputs_summary: dict[str, str], report: Progress) -> Path:
     """The report's figures (forecast, coverage, simulated service, roster) and report.html."""
     from staffcast.forecast.plot import plot_forecast
-    from staffcast.report import backtest_table, write_report
+    from staffcast.report import backtest_table, choice_table, findings_table, write_report
     from staffcast.scheduler.outputs.plots import plot_coverage, plot_roster_gantt, plot_service_heatmap
 
     cfg = plan.inputs.config
@@ -359,8 +364,12 @@ def _figures_and_report(plan: WeekPlan, out_dir: Path, inputs_summary: dict[str,
                         subtitle=" | ".join(inputs_summary.values()), summary=headline(plan),
                         figures=figures, tables={"Service: Erlang and simulated": _service_table(plan),
                                                  **_misses_table(plan),
+                                                 "Forecast model per channel and why": choice_table(
+                                                     plan.forecast_choices),
                                                  "Backtest (mean over folds)": backtest_table(plan.backtest),
-                                                 **_findings_table(plan)},
+                                                 **({} if plan.findings.empty else {
+                                                     "Days not in the events calendar": findings_table(
+                                                         plan.findings)})},
                         shortfall=list(roster.shortfall), solver_summary=solver)
     return page
 
@@ -381,15 +390,3 @@ def _misses_table(plan) -> dict[str, pd.DataFrame]:
     title = "Still missing in simulation" + (f" after {plan.verify_rounds} verification re-solves"
                                              if plan.verify_rounds else " (run with --verify N to re-solve)")
     return {title: pd.DataFrame({"stretch, why, and what would fix it": list(plan.misses)})}
-
-
-def _findings_table(plan) -> dict[str, pd.DataFrame]:
-    """The report's table of days the history shows and the calendar does not (closures
-    learned from the data, unexplained days left out of the forecast's fit); none when empty."""
-    from staffcast.forecast.api import findings
-
-    found = findings(plan.inputs.history, plan.inputs.events)
-    if found.empty:
-        return {}
-    table = found.assign(day=found["day"].dt.strftime("%Y-%m-%d"), deviation=found["deviation"].map("{:+.0%}".format))
-    return {"Days not in the events calendar": table[["day", "channel", "kind", "deviation", "note"]]}

@@ -184,6 +184,23 @@ def backtest_table(metrics: pd.DataFrame) -> pd.DataFrame:
                              ignore_index=True)
 
 
+def choice_table(choices: pd.DataFrame) -> pd.DataFrame:
+    """The forecast's model choice per channel (staffcast.forecast.choice.CHOICE_COLUMNS) as
+    the report shows it: channel, model, runner-up and why (both median WAPEs, the folds
+    and the rule that decided, in one line)."""
+    return pd.DataFrame({"channel": choices["channel"], "model": choices["model"],
+                         "runner-up": choices["runner_up"].fillna(""), "why": choices["reason"]})
+
+
+def findings_table(findings: pd.DataFrame) -> pd.DataFrame:
+    """The days the history shows and the calendar does not (staffcast.forecast.screen
+    findings: closures learned from the data, unexplained days left out of the fit) as the
+    report shows them: day, channel, kind, deviation and the note for the planner."""
+    return pd.DataFrame({"day": pd.DatetimeIndex(findings["day"]).strftime("%Y-%m-%d"),
+                         "channel": findings["channel"], "kind": findings["kind"],
+                         "deviation": findings["deviation"].map("{:+.0%}".format), "note": findings["note"]})
+
+
 def write_report(path: str | Path, *, title: str, summary: Mapping[str, object],
                  figures: Mapping[str, object], tables: Mapping[str, pd.DataFrame],
                  shortfall: Sequence[str], solver_summary: Mapping[str, object],

@@ -11,7 +11,8 @@ from hypothesis import strategies as st
 
 from staffcast.errors import InputError
 from staffcast.forecast.api import MODELS, backtest, forecast
-from staffcast.forecast.backtest import choose_models, fold_cutoffs, run_backtest
+from staffcast.forecast.backtest import fold_cutoffs, run_backtest
+from staffcast.forecast.choice import choose_models
 from staffcast.forecast.intervals import calibrate
 from staffcast.forecast.models import MeanOfWeeks, SeasonalNaiveWeek
 

@@ -12,7 +12,7 @@ import pytest
 from forecast_testdata import BASE_PER_DAY, REBOUND, TZ, WEEKDAY, write_case
 
 from staffcast.forecast.api import MODELS, run_forecast
-from staffcast.forecast.backtest import choose_models
+from staffcast.forecast.choice import choose_models
 from staffcast.forecast.data import load_events, load_history
 from staffcast.forecast.screen import CLOSURE, prepare
 from staffcast.forecast.waves import WaveModel

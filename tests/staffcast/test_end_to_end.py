@@ -58,6 +58,27 @@ def test_demo_roster_obeys_every_rule_and_covers_the_wave(demo_out):
     assert daily["2026-12-09"] > daily["2026-12-07"] * 1.1
 
 
+def test_demo_says_why_each_channel_has_its_model(demo_out):
+    """The summary and the report give, per channel, the model the forecast used, with its
+    median backtest WAPE, the runner-up and the rule that decided."""
+    import html
+    import re
+
+    out, output = demo_out
+    used = pd.read_csv(out / "forecast.csv").groupby("channel")["model"].first()
+    lines = output.splitlines()
+    start = lines.index("Forecast model per channel and why:")
+    reasons = dict(line.strip().split(": ", 1) for line in lines[start + 1:start + 1 + len(used)])
+    assert sorted(reasons) == sorted(used.index)
+    page = html.unescape((out / "report.html").read_text())
+    assert "Forecast model per channel and why" in page
+    for channel, reason in reasons.items():
+        match = re.match(r"(\w+) (0\.\d{3}) vs runner-up (\w+) (0\.\d{3}) \(median WAPE over (\d+) folds?\): .+",
+                         reason)
+        assert match and match[1] == used[channel] and match[3] != match[1], reason
+        assert reason in page
+
+
 def test_report_shows_the_summary_figures(demo_out, tmp_path):
     """Every headline figure the command printed is on the rendered page as "label value"
     (text of the DOM in headless Chromium, not a substring of the base64 images)."""
