@@ -275,19 +275,23 @@ def write_outputs(plan: WeekPlan, out_dir: Path | OutputFolder, *, progress: Pro
                   options: dict | None = None, input_hashes: dict | None = None) -> dict[str, Path]:
     """Write every output of the week into `out_dir`: forecast, requirements, roster,
     coverage, simulation and backtest CSVs, roster.xlsx, calendars/AGENT_ID.ics,
-    report.html and manifest.json. The files go into a fresh staging folder that replaces
-    `out_dir` only when complete (`staffcast.outputs_folder`): `out_dir` then holds this
+    report.html, the inputs `staffcast intraday` reads back (inputs/: config, agents, events,
+    last week's roster; `staffcast.plan_folder.keep_inputs`) and manifest.json. The files go
+    into a fresh staging folder that replaces `out_dir` only when complete
+    (`staffcast.outputs_folder`): `out_dir` then holds this
     run's files and nothing else, and a failure leaves it as it was. A non-empty `out_dir`
     holding files no staffcast run wrote is refused (InputError) unless `force`. `out_dir`
     may be an `OutputFolder` made earlier (the command line checks the folder before any
     work). The manifest records `command`, `options` and the inputs' SHA-256
     (`input_hashes`, default: of `plan.inputs.sources`). Returns the main paths by name."""
     from staffcast.outputs_folder import OutputFolder, describe_inputs
+    from staffcast.plan_folder import keep_inputs
 
     folder = out_dir if isinstance(out_dir, OutputFolder) else OutputFolder(
         out_dir, force=force, inputs=plan.inputs.sources)
     with folder:
         staged = _write_files(plan, folder.path, progress or (lambda *args: None))
+        keep_inputs(folder.path, plan.inputs.sources)
         hashes = input_hashes if input_hashes is not None else describe_inputs(
             {k: v for k, v in plan.inputs.sources.items() if Path(v).is_file()})
         target = folder.commit(command=command, options=options or {}, inputs=hashes)

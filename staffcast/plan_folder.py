@@ -1,5 +1,6 @@
 """A plan folder (the `--out` of `run` or `demo`) read back whole: the inputs it keeps in
-`inputs/` (config, agents, last week's roster when one was given) and the frames it wrote.
+`inputs/` (config, agents, events, last week's roster when one was given, and the queues
+table the config names) and the frames it wrote.
 
 `keep_inputs(folder, sources)` copies the inputs into a run's staging folder;
 `read_plan(plan_dir)` reads a plan folder, with a one-line error for a missing file.
@@ -18,12 +19,15 @@ from staffcast.errors import InputError
 
 INPUTS = "inputs"
 # source name -> file stem in inputs/ (the source's suffix is kept)
-KEPT = {"config": "planning", "agents": "agents", "previous_roster": "previous_roster"}
+KEPT = {"config": "planning", "agents": "agents", "events": "events", "previous_roster": "previous_roster"}
 FRAMES = ("forecast.csv", "requirements.csv", "roster.csv", "coverage.csv")
 
 
 def keep_inputs(folder: Path, sources: dict[str, Path]) -> list[Path]:
-    """Copy the config, agents and previous roster of `sources` into `folder/inputs/`."""
+    """Copy the config, agents, events and previous roster of `sources` into
+    `folder/inputs/` (the history is not kept: the plan's forecast stands for it), and the
+    queues table a config's `[queues] file` names by a path relative to the config, to the
+    same relative path, so the copied config reads it. Returns the files written."""
     target = Path(folder) / INPUTS
     written = []
     for name, stem in KEPT.items():
@@ -34,7 +38,32 @@ def keep_inputs(folder: Path, sources: dict[str, Path]) -> list[Path]:
         copy = target / f"{stem}{Path(path).suffix}"
         shutil.copyfile(path, copy)
         written.append(copy)
+    queues = _queues_file(sources.get("config"))
+    if queues is not None:
+        copy = target / queues
+        copy.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(Path(sources["config"]).parent / queues, copy)
+        written.append(copy)
     return written
+
+
+def _queues_file(config: Path | None) -> Path | None:
+    """The `[queues] file` of the config at `config` when it is a relative path inside the
+    config's folder (an absolute path still resolves from the copy), else None."""
+    import tomllib
+
+    if config is None or not Path(config).is_file():
+        return None
+    try:
+        name = tomllib.loads(Path(config).read_text(encoding="utf-8-sig")).get("queues", {}).get("file")
+    except (tomllib.TOMLDecodeError, AttributeError, UnicodeDecodeError):
+        return None  # load_config has rejected such a file before any output is written
+    if not isinstance(name, str) or not name.strip():
+        return None
+    path = Path(name.strip())
+    if path.is_absolute() or ".." in path.parts or not (Path(config).parent / path).is_file():
+        return None
+    return path
 
 
 @dataclass(frozen=True)

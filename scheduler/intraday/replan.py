@@ -159,7 +159,7 @@ def new_coverage(result: Replan, coverage: pd.DataFrame) -> pd.DataFrame:
                                         interval_minutes=cfg.interval_minutes)
         level = np.asarray(level, dtype=float)
         frame.loc[rows, "service_level"] = np.where(week.demand.volume[c, t] > 0, level, np.nan)
-    return frame
+    return frame.astype({"required": np.int64, "scheduled": np.int64})
 
 
 def _blocks(ts: list[int]) -> list[tuple[int, int]]:
