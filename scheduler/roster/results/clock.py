@@ -6,6 +6,8 @@ of October), so ``HH:MM`` alone cannot name an instant in it. The rules:
 
 - `clock(stamp)`: ``HH:MM``, followed by the zone's abbreviation when the clock shows that
   time twice that night (``01:00 BST``, ``01:00 GMT``): for people (workbook, calendars).
+- `span_label(start, end)`: a stretch of the day, ``HH:MM-HH:MM``, its end at the next
+  midnight written ``24:00`` (``00:00-24:00`` is the whole day, never ``00:00-00:00``).
 - `break_token(start, end)`: a break in the roster's `breaks` column, ``HH:MM-HH:MM``; a
   break with an end in a repeated hour is written as an ISO 8601 interval with offsets
   instead (``2026-10-25T01:00+01:00/2026-10-25T01:00+00:00``), which `break_span` reads.
@@ -29,6 +31,13 @@ def repeated(stamp: pd.Timestamp) -> bool:
 def clock(stamp: pd.Timestamp) -> str:
     """``HH:MM`` local, with the zone abbreviation when that clock time is repeated."""
     return f"{stamp:%H:%M} {stamp:%Z}" if repeated(stamp) else f"{stamp:%H:%M}"
+
+
+def span_label(start: pd.Timestamp, end: pd.Timestamp) -> str:
+    """``HH:MM-HH:MM`` local for a stretch starting on `start`'s day; an `end` at midnight
+    after `start` reads ``24:00``."""
+    midnight = end > start and end.date() != start.date() and (end.hour, end.minute) == (0, 0)
+    return f"{start:%H:%M}-" + ("24:00" if midnight else f"{end:%H:%M}")
 
 
 def break_token(start: pd.Timestamp, end: pd.Timestamp) -> str:

@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from staffcast.config import PlanningConfig
+from staffcast.scheduler.roster.results.clock import span_label
 from staffcast.scheduler.roster.results.summary import interval_targets, target_share
 from staffcast.scheduler.simulation.frame import simulate_frame
 
@@ -111,6 +112,6 @@ def fix_lines(missed: pd.DataFrame, extra: pd.Series, config: PlanningConfig) ->
             fix = (f"{more} more {channel} agent{'s' if more > 1 else ''} would meet it" if more <= MAX_EXTRA
                    else f"more than {MAX_EXTRA} more {channel} agents needed")
             reasons = " / ".join(dict.fromkeys(rows["reason"]))
-            lines.append(f"{channel} {first:%a %H:%M}-{last:%H:%M}: simulated {levels.min():.2f}-{levels.max():.2f} "
-                         f"against {rows['target'].iloc[0]:.2f} ({reasons}); {fix}")
+            lines.append(f"{channel} {first:%a} {span_label(first, last)}: simulated {levels.min():.2f}-"
+                         f"{levels.max():.2f} against {rows['target'].iloc[0]:.2f} ({reasons}); {fix}")
     return lines

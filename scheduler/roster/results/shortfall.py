@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from staffcast.scheduler.roster.model.instance import RosterInstance
+from staffcast.scheduler.roster.results.clock import span_label
 from staffcast.scheduler.roster.results.realise import Realised
 
 
@@ -94,7 +95,7 @@ def shortfall_report(inst: RosterInstance, coverage: pd.DataFrame, realised: Rea
             agent_hours = float(short[i:j + 1].sum()) * inst.config.interval_minutes / 60.0
             reason = _reason(inst, realised, c, t, int(rows["required"].iloc[worst]))
             nobody = _stretches(stamps[i:j + 1][unstaffed[i:j + 1]], step)
-            lines.append((not nobody, f"{name} {stamps[i]:%a %H:%M}-{stamps[j] + step:%H:%M}: short {depth} "
+            lines.append((not nobody, f"{name} {stamps[i]:%a} {span_label(stamps[i], stamps[j] + step)}: short {depth} "
                           f"agent{'s' if depth > 1 else ''} ({agent_hours:g} agent-hours); {reason}"
                           + (f"; nobody scheduled {nobody}" if nobody else "")))
             i = j + 1
@@ -108,6 +109,6 @@ def _stretches(stamps: pd.DatetimeIndex, step: pd.Timedelta) -> str:
         m = k
         while m + 1 < len(stamps) and stamps[m + 1] - stamps[m] == step:
             m += 1
-        parts.append(f"{stamps[k]:%H:%M}-{stamps[m] + step:%H:%M}")
+        parts.append(span_label(stamps[k], stamps[m] + step))
         k = m + 1
     return ", ".join(parts)
