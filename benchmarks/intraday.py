@@ -5,6 +5,9 @@
 
 - forecast (benchmarks/intraday_forecast.py): rest-of-day WAPE of the reforecast on the
   bank data at cut-offs 10:00, 12:00, 14:00 (see that module's docstring).
+- replan (benchmarks/intraday_replan.py): on the bundled sample, (b) a +40% surge re-planned
+  at 10:00, the rest of the day's simulated service before and after, and (c) the re-plan's
+  solve time for 170 agents (see that module's docstring).
 
 A new section is one line in SECTIONS: name -> module file name (without .py).
 """
@@ -21,6 +24,7 @@ DEFAULT_BANK = HERE.parent.parent / "shared" / "data" / "bank_calls_5min.csv"
 
 SECTIONS: dict[str, str] = {
     "forecast": "intraday_forecast",
+    "replan": "intraday_replan",
 }
 
 

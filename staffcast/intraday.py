@@ -42,6 +42,21 @@ class IntradayResult:
     problems: tuple[str, ...]
 
 
+def surge(forecast: pd.DataFrame, now: pd.Timestamp, factor: float, interval_minutes: int):
+    """A surge day for trials: `now`'s local day of `forecast` with every volume times
+    `factor` (handle times unchanged). Returns `(actuals, truth)`: the history frame of the
+    intervals over by `now` (volumes rounded to whole contacts) and the forecast frame of the
+    whole day at the surge (`model` = `surge`)."""
+    day = now.normalize()
+    step = pd.Timedelta(minutes=interval_minutes)
+    today = forecast[(forecast["interval_start"] >= day) & (forecast["interval_start"] < day + pd.Timedelta(days=1))]
+    truth = today.assign(**{c: today[c] * factor for c in ("volume", "volume_lo", "volume_hi")}, model="surge")
+    seen = truth[truth["interval_start"] + step <= now]
+    actuals = pd.DataFrame({"channel": seen["channel"], "interval_start": seen["interval_start"],
+                            "volume": seen["volume"].round(), "aht_seconds": seen["aht_seconds"]})
+    return actuals.reset_index(drop=True), truth.reset_index(drop=True)
+
+
 def check_now(plan: Plan, now: pd.Timestamp) -> None:
     """`now` must lie inside the plan's roster week (one-line error otherwise)."""
     cfg = plan.config
