@@ -131,11 +131,23 @@ def surge_rows(plan, now: pd.Timestamp) -> tuple[list[dict], str]:
                      "morning plan": f"{morning[ch]:.1%}", "after intraday": f"{after[ch]:.1%}",
                      "recovered": recovered(after[ch]), "oracle re-plan": f"{best[ch]:.1%}",
                      "oracle recovered": recovered(best[ch])})
+    key = ["channel", "interval_start"]
+    short = needs[[*key, "staff"]].merge(plan.coverage[[*key, "scheduled"]], on=key, how="left").fillna(0)
+    missing = int((short["staff"] - short["scheduled"]).clip(lower=0).sum())
+    day = result.replan.day
+    step = cfg.interval_minutes
+    extra = sum(max(o.ends) - o.end for o in day.open)
+    capped = sum(1 for o in day.open if max(o.ends) == o.end)
     kinds = result.changes["change"].value_counts()
     note = (f"    {len(result.changes)} changes for {len(result.changed_agents)} agents ("
             + ", ".join(f"{k} {v}" for k, v in kinds.items()) + f"); re-plan {result.replan.status}, "
             f"gap {result.replan.gap:.2%}; checker: {len(result.problems)} problems; oracle: "
-            f"{len(oracle.changes)} changes")
+            f"{len(oracle.changes)} changes\n"
+            f"    supply: at the true volume the morning plan is {missing:,} agent-intervals "
+            f"({missing * step / 60:,.0f} agent-hours) short of the requirement from {NOW[-5:]}; "
+            f"overtime can add at most {extra} "
+            f"({extra * step / 60:,.0f} h: {capped} of {len(day.open)} open shifts are at their weekly maximum "
+            "hours), lunch moves and switches only move agents, early leave removes them")
     return rows, note
 
 

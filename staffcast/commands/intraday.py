@@ -77,6 +77,7 @@ def write_intraday(result, folder: Path) -> None:
     """changes.csv, roster.csv, coverage.csv, calendars/ (agents who changed) and intraday.html."""
     from staffcast.report import write_report
     from staffcast.scheduler.outputs.calendars import write_calendars, write_csvs
+    from staffcast.scheduler.outputs.plots import planner_fonts
 
     cfg = result.plan.config
     write_csvs(folder, changes=result.changes, roster=result.roster, coverage=result.coverage)
@@ -90,11 +91,26 @@ def write_intraday(result, folder: Path) -> None:
     summary.update({"changes": len(result.changes), "agents changed": len(result.changed_agents),
                     "re-plan solver": rp.status, "objective (plan -> re-plan)":
                     f"{rp.objective_before:,.0f} -> {rp.objective:,.0f}", "gap to bound": f"{rp.gap:.1%}"})
+    with planner_fonts():
+        figures = intraday_figures(result)
     write_report(folder / "intraday.html", title=f"staffcast intraday: {result.now:%a %d %b %Y %H:%M}",
-                 subtitle=f"plan {result.plan.folder.name}", summary=summary, figures={},
+                 subtitle=f"plan {result.plan.folder.name}", summary=summary, figures=figures,
                  tables={"Changes": result.changes, "Actuals against forecast and plan so far": _so_far(result)},
                  shortfall=[], solver_summary={"status": rp.status, "objective": rp.objective,
                                                "best bound": rp.bound, "gap": f"{rp.gap:.2%}"})
+
+
+def intraday_figures(result) -> dict:
+    """The report's figures: today so far against forecast and plan, and the rest of the
+    day's simulated service before and after the re-plan."""
+    from staffcast.scheduler.outputs.intraday_plots import plot_intraday_day, plot_intraday_service
+
+    cfg = result.plan.config
+    targets = {c.name: (c.service_level if c.kind == "queue" else 1.0) for c in cfg.channels}
+    return {"Today so far: actuals against forecast and plan": plot_intraday_day(
+                result.plan.forecast, result.forecast, result.plan.coverage, result.coverage, result.now),
+            "Rest of today: projected service before and after": plot_intraday_service(
+                result.before, result.after, result.now, targets)}
 
 
 def _so_far(result):

@@ -65,8 +65,11 @@ def test_run_then_intraday_on_its_folder(tmp_path, small_case, run_args):
     early = pd.to_datetime(merged["interval_start"], utc=True) < pd.Timestamp(NOW, tz="Asia/Shanghai")
     assert early.sum() > 0 and (merged.loc[early, "scheduled_plan"] == merged.loc[early, "scheduled_day"]).all()
     assert (merged.loc[~early, "scheduled_plan"] != merged.loc[~early, "scheduled_day"]).any()
-    for name in ("intraday.html", "manifest.json"):
-        assert (out / name).stat().st_size > 0
+    page = (out / "intraday.html").read_text(encoding="utf-8")
+    for figure in ("Today so far: actuals against forecast and plan",
+                   "Rest of today: projected service before and after"):
+        assert f'<img alt="{figure}" src="data:image/png;base64,' in page
+    assert (out / "manifest.json").stat().st_size > 0
     assert sorted(p.stem for p in (out / "calendars").glob("*.ics")) == sorted(set(changes["agent_id"]))
 
 
