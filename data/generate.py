@@ -377,6 +377,23 @@ fairness = 5.0
 time_limit_seconds = 60
 workers = 2
 seed = 7
+
+# staffcast capacity: hiring plan per skill group. Shares per week; weeks from now;
+# ramp = productivity in the weeks after training; costs in currency units. method: the
+# interval staffing of the 26-week requirement (sipp: seconds; isa simulates every week).
+[capacity]
+attrition_per_week = 0.005
+lead_weeks = 4
+training_weeks = 3
+ramp = [0.5, 0.75, 0.9]
+class_size = [5, 20]
+cost_per_hire = 3000
+cost_per_fte_week = 900
+overtime_max_share = 0.10
+overtime_cost_factor = 1.5
+shortfall_cost_per_fte_week = 5000
+productive_hours_per_fte_week = 32
+method = "sipp"
 """
 
 

@@ -25,7 +25,9 @@ class CapacityConfig:
     week's productive FTE), `overtime_cost_factor` (x `cost_per_fte_week` per overtime
     FTE), `shortfall_cost_per_fte_week` (currency per missing FTE and week),
     `productive_hours_per_fte_week` (hours on shift per FTE and week: the requirement's
-    staff-hours divide by it).
+    staff-hours divide by it); `method`: interval staffing method ("sipp", "mol" or "isa")
+    of the requirement from history, None for the `[staffing] method` (`--method` overrides
+    both).
     """
 
     attrition_per_week: float = 0.005
@@ -39,6 +41,7 @@ class CapacityConfig:
     overtime_cost_factor: float = 1.5
     shortfall_cost_per_fte_week: float = 5000.0
     productive_hours_per_fte_week: float = 32.0
+    method: str | None = None
 
 
 _NUMBERS = {
@@ -56,9 +59,9 @@ _NUMBERS = {
 
 def parse_capacity(toml, table: dict) -> CapacityConfig:
     """The `[capacity]` table as a CapacityConfig; `toml` is config.py's line finder."""
-    from staffcast.config import _check_keys, _number
+    from staffcast.config import STAFFING_METHODS, _check_keys, _number
 
-    _check_keys(toml, table, set(_NUMBERS) | {"ramp", "class_size"}, "capacity")
+    _check_keys(toml, table, set(_NUMBERS) | {"ramp", "class_size", "method"}, "capacity")
     values: dict = {}
     for key, bounds in _NUMBERS.items():
         value = _number(toml, table, "capacity", None, key, **bounds)
@@ -80,4 +83,9 @@ def parse_capacity(toml, table: dict) -> CapacityConfig:
                              "expected [min, max] whole agents a class hires with 1 <= min <= max, "
                              f"got {describe(size)}")
         values["class_size"] = (int(size[0]), int(size[1]))
+    if "method" in table:
+        if table["method"] not in STAFFING_METHODS:
+            raise toml.error("capacity", None, "method",
+                             f'expected "sipp", "mol" or "isa", got {describe(table["method"])}')
+        values["method"] = table["method"]
     return CapacityConfig(**values)

@@ -15,7 +15,7 @@ from staffcast.errors import InputError
 def _requirement_from_history(history, events, cfg, channel_heads, weeks, method, notes):
     """The weekly FTE requirement per skill group: the long-horizon daily forecast from the
     day after the history, spread over the intervals, staffed per interval (requirements,
-    `method` or `[staffing] method`), summed per week and shared among the skill groups."""
+    `method`), summed per week and shared among the skill groups."""
     import pandas as pd
 
     from staffcast.forecast.data import load_events, load_history
@@ -69,8 +69,8 @@ def capacity(
     weeks: Annotated[int, typer.Option(help="Weeks to plan from the Monday after the history (with HISTORY; "
                                        "1-52, at most the weeks the history spans).")] = 26,
     method: Annotated[str | None, typer.Option(help="Interval staffing method sipp, mol or isa (default: "
-                                               "[staffing] method; isa simulates every week, minutes for "
-                                               "26 weeks).")] = None,
+                                               "[capacity] method, else [staffing] method; isa simulates "
+                                               "every week, minutes for 26 weeks).")] = None,
     force: Annotated[bool, typer.Option(help="Replace the contents of a non-empty --out folder.")] = False,
 ) -> None:
     """Plan classes of new hires (week and size per skill group) at the least cost of payroll,
@@ -108,7 +108,7 @@ def capacity(
             need = load_weekly_requirements(requirements, cfg, by_column)
         else:
             need = _requirement_from_history(history, events, cfg, channel_heads_by_skill(staff, cfg), weeks,
-                                             method, notes)
+                                             method or cfg.capacity.method, notes)
         waves = None
         if events is not None:
             from staffcast.forecast.data import load_events

@@ -21,6 +21,7 @@ def test_values_parsed_and_defaults_kept(tmp_path):
     assert cfg.capacity == CapacityConfig(attrition_per_week=0.01, ramp=(0.5, 1.0), class_size=(3, 8),
                                           lead_weeks=2)
     assert cfg.capacity.training_weeks == 3 and cfg.capacity.productive_hours_per_fte_week == 32
+    assert cfg.capacity.method is None and _load(tmp_path, method="sipp").capacity.method == "sipp"
 
 
 def test_no_section_no_capacity(tmp_path):
@@ -40,6 +41,7 @@ def test_no_section_no_capacity(tmp_path):
     (dict(lead_weeks=1.5), "column capacity.lead_weeks: expected an integer"),
     (dict(productive_hours_per_fte_week=0), "column capacity.productive_hours_per_fte_week"),
     (dict(hires_per_week=3), "column capacity.hires_per_week: unknown key"),
+    (dict(method="erlang"), 'column capacity.method: expected "sipp", "mol" or "isa", got "erlang"'),
 ])
 def test_bad_values_are_one_line_errors(tmp_path, capacity, message):
     with pytest.raises(InputError) as err:

@@ -110,13 +110,10 @@ def test_skill_column_names_the_groups(files):
 
 
 @pytest.fixture
-def sample(tmp_path):
+def sample():
     from sample_paths import SAMPLE_DIR
 
-    config = tmp_path / "planning.toml"
-    config.write_text((SAMPLE_DIR / "planning.toml").read_text(encoding="utf-8") + "\n[capacity]\n",
-                      encoding="utf-8")
-    return SAMPLE_DIR, config
+    return SAMPLE_DIR, SAMPLE_DIR / "planning.toml"
 
 
 def _from_history(tmp_path, sample_dir, config, *extra):
@@ -126,7 +123,7 @@ def _from_history(tmp_path, sample_dir, config, *extra):
 
 
 def test_from_the_sample_history(tmp_path, sample):
-    result = _from_history(tmp_path, *sample, "--weeks", "13", "--method", "sipp")
+    result = _from_history(tmp_path, *sample, "--weeks", "13")  # the sample's [capacity] method = "sipp"
     assert result.exit_code == 0, result.output
     plan = pd.read_csv(tmp_path / "out" / "plan.csv")
     assert plan["week_start"].iloc[0] == "2026-12-07" and plan["week_start"].nunique() == 13
