@@ -16,6 +16,14 @@ day on:
 Days without rows (closed) are left out of the fit. The handle time of a future day is the
 channel's contact-weighted mean AHT of the same weekday over the last eight weeks.
 
+Spread: a day's contacts scatter about the expected `volume` with variance
+`volume + day_cv**2 * volume**2`. `day_cv**2 = (1 + alpha) * exp(x' C x) - 1`: `alpha` is
+the fit's day-level over-dispersion beyond Poisson (method of moments on its residuals,
+sum((y - mu)**2 - mu) / sum(mu**2)) and `x' C x` the variance of the day's log rate from
+the coefficients' covariance (quasi-Poisson scaled), which grows as the trend is carried
+further ahead. `interval_forecast` adds the within-day scatter about the slot shares and
+turns both into the 80% band of every interval.
+
 Reference models (`same_week_last_year`, `month_weekday_index`) for the backtest.
 """
 
@@ -27,6 +35,7 @@ import numpy as np
 import pandas as pd
 
 from staffcast.errors import InputError
+from staffcast.forecast.intervals import POISSON
 from staffcast.forecast.models import local_clock
 
 WAVE_KINDS = ("onboarding", "migration", "campaign", "release")
@@ -66,6 +75,8 @@ class _Fit:
     size_ref: dict
     yearly: bool
     aht_by_weekday: np.ndarray
+    cov: np.ndarray
+    alpha: float
 
 
 def _design(days: pd.DatetimeIndex, events: pd.DataFrame, channel: str, origin: pd.Timestamp,
@@ -122,6 +133,8 @@ class LongHorizonModel:
             y = part["volume"].to_numpy(float)
             result = sm.GLM(y, x.to_numpy(), family=sm.families.Poisson()).fit(scale="X2")
             params = pd.Series(result.params, index=x.columns)
+            mu = result.fittedvalues
+            alpha = max(0.0, float(np.sum((y - mu) ** 2 - mu) / np.sum(mu**2)))
             recent = part[days >= days.max() - pd.Timedelta(days=55)]
             rd = pd.DatetimeIndex(recent["day"]).day_of_week
             aht = np.full(7, np.nan)
@@ -130,24 +143,29 @@ class LongHorizonModel:
                 if sel.any():
                     aht[w] = np.average(recent["aht_seconds"][sel], weights=recent["volume"][sel].clip(lower=1))
             aht = np.where(np.isnan(aht), np.nanmean(aht) if np.isfinite(aht).any() else np.nan, aht)
-            self.fits[str(channel)] = _Fit(params, tuple(x.columns), days.min(), size_ref, yearly, aht)
+            self.fits[str(channel)] = _Fit(params, tuple(x.columns), days.min(), size_ref, yearly, aht,
+                                           np.asarray(result.cov_params()), alpha)
         return self
 
     def predict(self, days: pd.DatetimeIndex, events: pd.DataFrame | None = None) -> pd.DataFrame:
-        """`channel`, `day`, `volume` (expected contacts), `aht_seconds` for every channel and day."""
+        """`channel`, `day`, `volume` (expected contacts), `day_cv` (the day's coefficient of
+        variation beyond Poisson noise, see the module), `aht_seconds` for every channel and day."""
         events = self.events if events is None else events
         frames = []
         for channel, fit in self.fits.items():
             x = _design(days, events, channel, fit.origin, fit.size_ref, fit.yearly)
-            learned = [c for c in fit.params.index if c.startswith("holiday:")]
-            pooled = float(fit.params[learned].mean()) if learned else 0.0
-            eta = np.zeros(len(days))
+            names = list(fit.params.index)
+            learned = [i for i, c in enumerate(names) if c.startswith("holiday:")]
+            weights = np.zeros((len(days), len(names)))  # eta = weights @ params
             for column in x.columns:
                 if column in fit.params.index:
-                    eta += fit.params[column] * x[column].to_numpy()
-                elif column.startswith("holiday:"):
-                    eta += pooled * x[column].to_numpy()
-            frames.append(pd.DataFrame({"channel": channel, "day": days, "volume": np.exp(eta),
+                    weights[:, names.index(column)] += x[column].to_numpy()
+                elif column.startswith("holiday:") and learned:  # an unseen name: the mean holiday effect
+                    weights[:, learned] += x[column].to_numpy()[:, None] / len(learned)
+            eta = weights @ fit.params.to_numpy()
+            var_eta = np.einsum("dp,pq,dq->d", weights, fit.cov, weights)
+            day_cv = np.sqrt((1 + fit.alpha) * np.exp(var_eta) - 1)
+            frames.append(pd.DataFrame({"channel": channel, "day": days, "volume": np.exp(eta), "day_cv": day_cv,
                                         "aht_seconds": fit.aht_by_weekday[days.day_of_week]}))
         return pd.concat(frames, ignore_index=True)
 
@@ -223,17 +241,42 @@ def backtest_long(daily: pd.DataFrame, events: pd.DataFrame, *, weeks: int, orig
     return pd.DataFrame(rows)
 
 
+def _within_day_dispersion(work: pd.DataFrame) -> pd.Series:
+    """Per channel, the over-dispersion (1/contacts) of interval contacts about the day's
+    total x the slot's share beyond Poisson, sum((y - e)**2 - e) / sum(e**2), with each
+    share left-one-day-out (so it is the error of a share estimated without that day)."""
+    day_total = work.groupby(["channel", "date"])["volume"].transform("sum")
+    slot_sum = work.groupby(["channel", "weekday", "slot"])["volume"].transform("sum")
+    days = work.assign(day_total=day_total).drop_duplicates(["channel", "date"])
+    by_weekday = days.groupby(["channel", "weekday"])["day_total"].sum().rename("weekday_sum").reset_index()
+    weekday_sum = work[["channel", "weekday"]].merge(by_weekday, on=["channel", "weekday"], how="left")
+    rest = weekday_sum["weekday_sum"].to_numpy() - day_total.to_numpy()
+    share = np.divide(slot_sum - work["volume"], rest, out=np.zeros(len(work)), where=rest > 0)
+    e = day_total.to_numpy() * share
+    y = work["volume"].to_numpy(float)
+    keep = pd.Series(rest > 0, index=work.index)
+    parts = pd.DataFrame({"channel": work["channel"], "num": (y - e) ** 2 - e, "den": e**2})[keep]
+    sums = parts.groupby("channel")[["num", "den"]].sum()
+    return (sums["num"] / sums["den"].where(sums["den"] > 0)).fillna(0.0).clip(lower=0.0)
+
+
 def interval_forecast(frame: pd.DataFrame, daily: pd.DataFrame, interval_minutes: int, timezone: str) -> pd.DataFrame:
-    """A docs/design.md forecast frame from a daily forecast (`channel`, `day`, `volume`):
-    each day's contacts spread over the intervals by the channel's share of that weekday's
-    contacts in each slot over the history's last eight weeks, with that slot's
-    contact-weighted handle time; slots without history contacts get no row."""
+    """A docs/design.md forecast frame from a daily forecast (`channel`, `day`, `volume`,
+    optional `day_cv`): each day's contacts spread over the intervals by the channel's share
+    of that weekday's contacts in each slot over the history's last eight weeks, with that
+    slot's contact-weighted handle time; slots without history contacts get no row.
+
+    `volume_lo`/`volume_hi`: the normal 10%/90% quantiles of a variance `v + phi * v**2`
+    (v the interval's contacts), `phi = (1 + phi_within) * (1 + day_cv**2) - 1`, where
+    `phi_within` is the channel's scatter about the slot shares in those eight weeks
+    (`_within_day_dispersion`) and `day_cv` the daily model's spread (0 without it)."""
     stamps = local_clock(frame["interval_start"])
     recent = frame[stamps >= stamps.max().normalize() - pd.Timedelta(days=55)]
     rs = local_clock(recent["interval_start"])
     slot = (rs.dt.hour * 60 + rs.dt.minute) // interval_minutes
-    work = recent.assign(weekday=rs.dt.day_of_week.to_numpy(), slot=slot.to_numpy(),
+    work = recent.assign(weekday=rs.dt.day_of_week.to_numpy(), slot=slot.to_numpy(), date=rs.dt.normalize().to_numpy(),
                          handled=recent["volume"] * recent["aht_seconds"].fillna(0))
+    within = _within_day_dispersion(work)
     prof = work.groupby(["channel", "weekday", "slot"])[["volume", "handled"]].sum().reset_index()
     prof["share"] = prof["volume"] / prof.groupby(["channel", "weekday"])["volume"].transform("sum")
     prof["aht_seconds"] = np.where(prof["volume"] > 0, prof["handled"] / prof["volume"].clip(lower=1), np.nan)
@@ -244,8 +287,13 @@ def interval_forecast(frame: pd.DataFrame, daily: pd.DataFrame, interval_minutes
     naive = out["day"] + pd.to_timedelta(out["slot"] * interval_minutes, unit="min")
     start = pd.DatetimeIndex(naive).tz_localize(timezone, ambiguous="NaT", nonexistent="NaT")
     volume = out["volume"].to_numpy(float) * out["share"].to_numpy(float)
+    day_cv = out["day_cv"].to_numpy(float) if "day_cv" in out else np.zeros(len(out))
+    phi = (1 + within.reindex(out["channel"]).fillna(0.0).to_numpy()) * (1 + day_cv**2) - 1
+    sd = np.sqrt(np.maximum(volume + phi * volume**2, 1.0))
+    lo = np.clip(volume + POISSON.z_lo * sd, 0.0, volume)
+    hi = np.maximum(volume + POISSON.z_hi * sd, volume)
     result = pd.DataFrame({"channel": out["channel"].to_numpy(), "interval_start": start, "volume": volume,
-                           "volume_lo": volume, "volume_hi": volume, "aht_seconds": out["aht_seconds"].to_numpy(),
+                           "volume_lo": lo, "volume_hi": hi, "aht_seconds": out["aht_seconds"].to_numpy(),
                            "model": "long_horizon"})
     result = result[result["interval_start"].notna()]
     return result.sort_values(["channel", "interval_start"], kind="stable").reset_index(drop=True)

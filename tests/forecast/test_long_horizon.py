@@ -96,3 +96,34 @@ def test_daily_history_weights_aht_by_contacts():
     daily = daily_history(frame)
     assert daily["volume"].tolist() == [40, 0]
     assert daily["aht_seconds"].iloc[0] == pytest.approx(175.0) and np.isnan(daily["aht_seconds"].iloc[1])
+
+
+def test_interval_band_covers_about_80_percent_on_a_sample_backtest():
+    from sample_paths import SAMPLE_DIR
+
+    from staffcast.forecast.data import load_events, load_history
+    from staffcast.forecast.long_horizon import interval_forecast
+
+    loaded = load_history(SAMPLE_DIR / "history.parquet", TZ, 30)
+    calendar = load_events(SAMPLE_DIR / "events.csv", TZ, loaded.channels)
+    frame = loaded.frame
+    daily = daily_history(frame)
+    cut = daily["day"].max() - pd.Timedelta(weeks=13)
+    before = frame[frame["interval_start"].dt.tz_convert(TZ).dt.tz_localize(None) < cut + pd.Timedelta(days=1)]
+    days = pd.date_range(cut + pd.Timedelta(days=1), daily["day"].max())
+    model = LongHorizonModel().fit(daily[daily["day"] <= cut], calendar)
+    predicted = model.predict(days)
+    assert (predicted["day_cv"] > 0.03).all() and (predicted["day_cv"] < 0.3).all()
+    forecast = interval_forecast(before, predicted, 30, TZ)
+    assert (forecast["volume_lo"] <= forecast["volume"]).all() and (forecast["volume"] <= forecast["volume_hi"]).all()
+    busy = forecast["volume"] > 1
+    assert (forecast.loc[busy, "volume_hi"] - forecast.loc[busy, "volume_lo"] > 1).all()
+    joined = forecast.merge(frame[["channel", "interval_start", "volume"]], on=["channel", "interval_start"],
+                            suffixes=("", "_actual"))
+    assert len(joined) > 0.95 * len(forecast)
+    inside = joined["volume_actual"].between(joined["volume_lo"], joined["volume_hi"])
+    assert inside.mean() == pytest.approx(0.80, abs=0.04)
+    assert inside.groupby(joined["channel"]).mean().between(0.72, 0.88).all()
+    without_day_spread = interval_forecast(before, predicted.drop(columns="day_cv"), 30, TZ)
+    narrower = joined[["channel", "interval_start"]].merge(without_day_spread, on=["channel", "interval_start"])
+    assert (narrower["volume_hi"] - narrower["volume_lo"]).sum() < (joined["volume_hi"] - joined["volume_lo"]).sum()
