@@ -144,3 +144,16 @@ def test_history_form_errors(tmp_path, sample, extra, message):
     result = _from_history(tmp_path, *sample, *extra)
     assert result.exit_code == 2 and message in result.output and result.output.count("\n") == 1
     assert not (tmp_path / "out").exists()
+
+
+def test_horizon_longer_than_the_history(tmp_path, sample):
+    sample_dir, config = sample
+    history = pd.read_parquet(sample_dir / "history.parquet")
+    short = tmp_path / "short.parquet"
+    history[history["interval_start"] >= history["interval_start"].max() - pd.Timedelta(weeks=10)].to_parquet(short)
+    result = runner.invoke(cli.app, ["capacity", str(short), "--events", str(sample_dir / "events.csv"), "-c",
+                                     str(config), "--agents", str(sample_dir / "agents.csv"), "--out",
+                                     str(tmp_path / "out"), "--weeks", "13"])
+    assert result.exit_code == 2 and result.output.count("\n") == 1
+    assert "short.parquet: a 13-week horizon is longer than the history supports (10 weeks)" in result.output
+    assert not (tmp_path / "out").exists()
