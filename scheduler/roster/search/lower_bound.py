@@ -29,7 +29,7 @@ def lp_lower_bound(inst: RosterInstance) -> float:
     """LP relaxation value of the covering model, in objective units (config weights)."""
     solver = pywraplp.Solver.CreateSolver("HIGHS_LP")
     solver.SuppressOutput()
-    counts = _agents_weeks(solver, inst, with_cost=True)
+    counts = agents_weeks(solver, inst, with_cost=True)
     add_coverage_lp(solver, inst, counts)
     if not solve_lp(solver, vertex=False):
         raise RuntimeError("the LP relaxation did not solve")
@@ -44,7 +44,7 @@ def shortfall_lower_bound(inst: RosterInstance) -> dict[str, float]:
     team cannot staff the plan whatever the roster (the shape of the week, not the search)."""
     solver = pywraplp.Solver.CreateSolver("HIGHS_LP")
     solver.SuppressOutput()
-    counts = _agents_weeks(solver, inst, with_cost=False)
+    counts = agents_weeks(solver, inst, with_cost=False)
     breaks = {}
     for (g, s), count in counts.items():  # every shift's lunch, somewhere in its window
         if inst.shifts[s].break_starts:
@@ -78,15 +78,18 @@ def shortfall_lower_bound(inst: RosterInstance) -> dict[str, float]:
     return {name: max(sum(v.solution_value() for v in vs) - 1e-6 * len(vs), 0.0) for name, vs in short.items()}
 
 
-def _agents_weeks(solver: pywraplp.Solver, inst: RosterInstance, *, with_cost: bool) -> dict:
-    """The agents' weeks relaxed (a share in [0, 1] of each allowed shift; at most one shift
-    a day, the max days, contract minutes, rest between shifts), their labour cost in the
-    objective when `with_cost`; returns `counts[group, shift]`, linear expressions."""
+def agents_weeks(solver: pywraplp.Solver, inst: RosterInstance, *, with_cost: bool,
+                 integral: bool = False) -> dict:
+    """The agents' weeks relaxed (a share in [0, 1] of each allowed shift, or 0/1 when
+    `integral`; at most one shift a day, the max days, contract minutes, rest between
+    shifts), their labour cost in the objective when `with_cost`; returns
+    `counts[group, shift]`, linear expressions."""
     shifts = inst.shifts
     objective = solver.Objective()
     counts = defaultdict(list)
     for a, agent in enumerate(inst.agents):
-        mine = {s: solver.NumVar(0.0, 1.0, "") for s in inst.allowed[a]}
+        mine = {s: (solver.BoolVar(f"a{a}s{s}") if integral else solver.NumVar(0.0, 1.0, ""))
+                for s in inst.allowed[a]}
         for s, var in mine.items():
             if with_cost:
                 objective.SetCoefficient(var, inst.shift_cost(a, s))
