@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from ortools.linear_solver import pywraplp
 
+from staffcast.interrupt import run_interruptible
 from staffcast.scheduler.roster.model.cover import service_costs
 from staffcast.scheduler.roster.model.instance import RosterInstance
 
@@ -46,7 +47,8 @@ def solve_lp(solver: pywraplp.Solver, *, vertex: bool, deadline: float | None = 
     (sparse) solution. Falls back to the interior solution when crossover fails and to
     the simplex method when the interior-point method does not finish (it gives up on
     some tiny LPs). `deadline` (a `time.perf_counter()` value): give up then. Returns True
-    when an optimal solution is loaded."""
+    when an optimal solution is loaded. SIGINT/SIGTERM interrupt the solve
+    (`staffcast.interrupt.run_interruptible`)."""
     solver.Objective().SetMinimization()
     attempts = [f"{IPM}run_crossover=on\n"] if vertex else []
     attempts += [f"{IPM}run_crossover=off\n", "solver=simplex\n"]
@@ -57,8 +59,8 @@ def solve_lp(solver: pywraplp.Solver, *, vertex: bool, deadline: float | None = 
                 return False
             solver.SetTimeLimit(max(int(left * 1000), 1))
         solver.SetSolverSpecificParametersAsString(options)
-        with _quiet_stdout():
-            status = solver.Solve()
+        with _quiet_stdout():  # in a worker thread: Ctrl-C stops the command within 2 s (HiGHS is abandoned)
+            status = run_interruptible(solver.Solve)
         if status == pywraplp.Solver.OPTIMAL:
             return True
     return False
