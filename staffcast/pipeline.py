@@ -359,6 +359,8 @@ def _figures_and_report(plan: WeekPlan, out_dir: Path, inputs_summary: dict[str,
     roster = plan.roster
     solver = {"status": roster.status, "objective": roster.objective, "best bound": roster.best_bound,
               "gap": f"{roster.gap:.2%}", "week boundary": roster.week_boundary}  # no wall-clock times
+    if roster.notes:
+        solver["notes"] = "; ".join(roster.notes)
     if roster.lower_bound is not None:
         solver["LP lower bound"] = roster.lower_bound
         solver["gap to LP bound"] = f"{roster.lower_bound_gap:.2%}"
