@@ -383,6 +383,8 @@ def backtest(
                                        "snaive_week, mean_3w, profile, waves.")] = "auto",
     fill_zero: Annotated[bool, typer.Option(help="Count missing history intervals in open hours as zero "
                                             "contacts.")] = False,
+    workers: Annotated[int | None, typer.Option(min=1, help=WORKERS_HELP)] = None,
+    scheduler: Annotated[str | None, typer.Option(help=SCHEDULER_HELP)] = None,
 ) -> None:
     """Rolling-origin backtest: WAPE, MASE, bias, event-interval WAPE, 80%-band coverage and
     the Poisson noise floor per model, channel and fold; prints the mean per model and channel."""
@@ -397,15 +399,24 @@ def backtest(
 
     check_horizon(horizon_days)
     names = check_models(model, allow_auto=True)
-    from staffcast.pipeline import load_forecast_inputs
-
-    cfg, hist, evs = load_forecast_inputs(history, events, config, fill_zero=fill_zero,
-                                          command="staffcast backtest")
     console = Console()
-    with Progress(console=console, transient=True) as bar:
-        task = bar.add_task(f"{folds} folds x {len(names)} models", total=folds * len(names))
-        metrics = run_backtest(hist, evs, folds=folds, horizon_days=horizon_days, models=names,
-                               progress=lambda done, total: bar.update(task, completed=done))
+    if workers is not None or scheduler is not None:
+        from staffcast.commands.fanout import backtest_queues
+
+        cfg, metrics, found = backtest_queues(history, config, events, folds=folds, horizon_days=horizon_days,
+                                              models=tuple(names), fill_zero=fill_zero, workers=workers,
+                                              scheduler=scheduler)
+    else:
+        from staffcast.forecast.api import findings
+        from staffcast.pipeline import load_forecast_inputs
+
+        cfg, hist, evs = load_forecast_inputs(history, events, config, fill_zero=fill_zero,
+                                              command="staffcast backtest")
+        with Progress(console=console, transient=True) as bar:
+            task = bar.add_task(f"{folds} folds x {len(names)} models", total=folds * len(names))
+            metrics = run_backtest(hist, evs, folds=folds, horizon_days=horizon_days, models=names,
+                                   progress=lambda done, total: bar.update(task, completed=done))
+        found = findings(hist, evs)
     write_frame_atomic(metrics, out)
     choices = choice_reasons(metrics, list(MODELS))
     chosen = dict(zip(choices["channel"], choices["model"], strict=True))
@@ -426,9 +437,7 @@ def backtest(
     console.print("* = automatic choice (median WAPE over folds; a baseline only when clearly and consistently "
                   f"better than the structural models). Wrote {out}", markup=False)
     _print_choices(console, choices, "Automatic choice per channel and why")
-    from staffcast.forecast.api import findings
-
-    _print_findings(console, findings(hist, evs))
+    _print_findings(console, found)
 
 
 def _deflection(values: list[str]) -> dict[str, float]:

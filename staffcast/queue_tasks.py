@@ -66,6 +66,29 @@ class ForecastTask:
 
 
 @dataclass(frozen=True)
+class BacktestTask:
+    """Backtest one queue: its metrics per model and fold, and its findings."""
+
+    config: PlanningConfig
+    history: Path
+    events: pd.DataFrame | None
+    folds: int
+    horizon_days: int
+    models: tuple[str, ...]
+    fill_zero: bool = False
+
+    def __call__(self, queue: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+        from staffcast.forecast.api import backtest, findings
+
+        hist = queue_history(self.config, self.history, queue, self.fill_zero)
+        events = self.events
+        if events is not None:
+            events = events[events["channels"].map(lambda names: queue in names)].reset_index(drop=True)
+        metrics = backtest(hist, events, folds=self.folds, horizon_days=self.horizon_days, models=self.models)
+        return metrics, findings(hist, events)
+
+
+@dataclass(frozen=True)
 class StaffTask:
     """Requirements of one queue from its forecast rows (`requirements` keyword arguments)."""
 

@@ -1,4 +1,4 @@
-"""`forecast` and `staff` fanned out per queue (`--workers N` / `--scheduler tcp://HOST:PORT`).
+"""`forecast`, `backtest` and `staff` fanned out per queue (`--workers N` / `--scheduler tcp://HOST:PORT`).
 
 The commands in cli.py call these when either option is given; each queue is one task of
 `staffcast.fanout.map_queues` (`staffcast.queue_tasks`), and the output file is the same
@@ -37,6 +37,28 @@ def forecast_queues(history: Path, config: Path, out: Path, events: Path | None,
         console.print(f"... and {len(daily) - 20} more queues", markup=False)
     console.print(f"{len(found)} day(s) found in the history and not in the events calendar", markup=False)
     console.print(f"wrote {len(frame):,} intervals of {len(daily)} queues to {out}", markup=False)
+
+
+def backtest_queues(history: Path, config: Path, events: Path | None, *, folds: int, horizon_days: int,
+                    models: tuple[str, ...], fill_zero: bool, workers: int | None, scheduler: str | None):
+    """(config, metrics frame, findings frame) of every queue backtested as its own task, rows
+    in the config's queue order."""
+    import pandas as pd
+    from rich.console import Console
+
+    from staffcast.config import load_config
+    from staffcast.fanout import map_queues, progress_bar
+    from staffcast.forecast.data import load_events
+    from staffcast.queue_tasks import BacktestTask
+
+    cfg = load_config(config, needs=(), command="staffcast backtest")
+    evs = load_events(events, cfg.timezone, cfg.channel_names) if events is not None else None
+    task = BacktestTask(cfg, Path(history).resolve(), evs, folds, horizon_days, tuple(models), fill_zero)
+    with progress_bar(Console(stderr=True), "backtest") as report:
+        results = map_queues(task, cfg.channel_names, workers=workers, scheduler=scheduler, progress=report)
+    metrics = pd.concat([m for m, _ in results], ignore_index=True)
+    found = pd.concat([f for _, f in results], ignore_index=True)
+    return cfg, metrics, found
 
 
 def staff_requirements(frame, cfg, options: dict, *, workers: int | None, scheduler: str | None):

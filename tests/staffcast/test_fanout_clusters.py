@@ -121,3 +121,20 @@ def test_map_queues_keeps_order_and_reports_progress(command_line_cluster, tmp_p
     assert map_queues(abs, [-3]) == [3]
     start = time.perf_counter()
     assert map_queues(abs, [-2, 3]) == [2, 3] and time.perf_counter() - start < 1  # serial: no cluster
+
+
+def test_backtest_fanned_out_matches_serial_byte_for_byte(case, command_line_cluster):
+    folder, config, history = case
+    written = []
+    for name, extra in [("serial", ["--workers", "1"]), ("local", ["--workers", "2"]),
+                        ("remote", ["--scheduler", command_line_cluster])]:
+        out = folder / f"backtest_{name}.csv"
+        result = CliRunner().invoke(app, ["backtest", str(history), "-c", str(config), "--out", str(out),
+                                          "--folds", "2", "--horizon-days", "7", "--model", "profile", *extra])
+        assert result.exit_code == 0, result.output
+        written.append(out.read_bytes())
+    assert written[0] == written[1] == written[2]
+    metrics = pd.read_csv(folder / "backtest_serial.csv")
+    assert list(metrics["channel"].drop_duplicates()) == ["q000", "q001", "q002", "q003"]
+    assert len(metrics) == 4 * 2 and metrics["chosen"].all()
+    assert ((metrics["wape"] > 0) & (metrics["wape"] < 1)).all()
