@@ -10,6 +10,7 @@ queue order.
 from __future__ import annotations
 
 import tempfile
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,10 +20,59 @@ from staffcast.config import PlanningConfig
 from staffcast.frame_io import is_parquet
 
 
+@contextmanager
+def staged_history(path: Path, queues, block_bytes: int = 64 << 20):
+    """The history path the tasks read: a Parquet file or dataset as it is; a CSV converted
+    once, streamed in blocks of `block_bytes`, to a temporary directory named after the file
+    holding one Parquet file per queue and block (text columns, channel stripped and
+    lower-cased), so a task's filtered read touches only its queue's files. Removed on exit."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.csv as pa_csv
+    import pyarrow.parquet as pq
+
+    from staffcast.errors import InputError
+    from staffcast.frame_io import _header
+
+    path = Path(path)
+    if path.is_dir() or is_parquet(path):
+        yield path
+        return
+    if not path.exists():
+        raise InputError(path, "file not found")
+    names = _header(path)
+    stripped = [name.strip() for name in names]
+    if "channel" not in stripped:
+        raise InputError(path, "missing column 'channel'", row=1)
+    wanted = list(queues)
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / path.stem
+        folder.mkdir()
+        reader = pa_csv.open_csv(
+            path,
+            read_options=pa_csv.ReadOptions(column_names=names, skip_rows=1, block_size=block_bytes),
+            parse_options=pa_csv.ParseOptions(newlines_in_values=True),
+            convert_options=pa_csv.ConvertOptions(column_types=dict.fromkeys(names, pa.string()), null_values=[],
+                                                  strings_can_be_null=False, quoted_strings_can_be_null=False))
+        try:
+            for block, batch in enumerate(reader):
+                columns = [pc.utf8_ltrim(batch.column(i), " ") for i in range(batch.num_columns)]
+                table = pa.table(columns, names=stripped)
+                key = pc.utf8_lower(pc.utf8_trim_whitespace(table.column("channel")))
+                table = table.set_column(stripped.index("channel"), "channel", key)
+                for number, queue in enumerate(wanted):
+                    rows = table.filter(pc.equal(key, queue))
+                    if rows.num_rows:
+                        pq.write_table(rows, folder / f"part-{block:06d}-{number:06d}.parquet")
+        except (pa.ArrowException, OSError) as exc:
+            raise InputError(path, f"cannot read as CSV: {str(exc).strip().splitlines()[0]}") from None
+        yield folder
+
+
 def queue_history(config: PlanningConfig, path: Path, queue: str, fill_zero: bool):
     """The validated history of one queue. Parquet (a file or a directory dataset): only
     the queue's rows are read, and error rows count among them; CSV: the file is read and
-    its other queues' rows dropped."""
+    its other queues' rows dropped (`staged_history` converts a CSV once so tasks need not)."""
     import pyarrow.parquet as pq
 
     from staffcast.forecast.data import load_history

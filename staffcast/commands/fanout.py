@@ -19,13 +19,14 @@ def forecast_queues(history: Path, config: Path, out: Path, events: Path | None,
     from staffcast.fanout import map_queues, progress_bar
     from staffcast.files import write_frame_atomic
     from staffcast.forecast.data import load_events
-    from staffcast.queue_tasks import ForecastTask, merge_forecasts
+    from staffcast.queue_tasks import ForecastTask, merge_forecasts, staged_history
 
     console = Console(stderr=True)
     cfg = load_config(config, needs=(), command="staffcast forecast")
     evs = load_events(events, cfg.timezone, cfg.channel_names) if events is not None else None
-    task = ForecastTask(cfg, Path(history).resolve(), evs, horizon_days, model, fill_zero)
-    with progress_bar(console, "forecast") as report:
+    with staged_history(Path(history).resolve(), cfg.channel_names) as staged, \
+            progress_bar(console, "forecast") as report:
+        task = ForecastTask(cfg, staged, evs, horizon_days, model, fill_zero)
         results = map_queues(task, cfg.channel_names, workers=workers, scheduler=scheduler, progress=report)
     frame, _, _, found = merge_forecasts(results)
     write_frame_atomic(frame, out)
@@ -49,12 +50,13 @@ def backtest_queues(history: Path, config: Path, events: Path | None, *, folds: 
     from staffcast.config import load_config
     from staffcast.fanout import map_queues, progress_bar
     from staffcast.forecast.data import load_events
-    from staffcast.queue_tasks import BacktestTask
+    from staffcast.queue_tasks import BacktestTask, staged_history
 
     cfg = load_config(config, needs=(), command="staffcast backtest")
     evs = load_events(events, cfg.timezone, cfg.channel_names) if events is not None else None
-    task = BacktestTask(cfg, Path(history).resolve(), evs, folds, horizon_days, tuple(models), fill_zero)
-    with progress_bar(Console(stderr=True), "backtest") as report:
+    with staged_history(Path(history).resolve(), cfg.channel_names) as staged, \
+            progress_bar(Console(stderr=True), "backtest") as report:
+        task = BacktestTask(cfg, staged, evs, folds, horizon_days, tuple(models), fill_zero)
         results = map_queues(task, cfg.channel_names, workers=workers, scheduler=scheduler, progress=report)
     metrics = pd.concat([m for m, _ in results], ignore_index=True)
     found = pd.concat([f for _, f in results], ignore_index=True)
