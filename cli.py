@@ -93,7 +93,7 @@ def _print_history(console, inputs) -> None:
 
 def _plan_and_export(inputs, folder, *, folds: int, backtest_days: int, time_limit: float | None,
                      model: str, staff_to: str, command: str, options: dict, input_hashes: dict,
-                     verify: int = 0) -> None:
+                     verify: int = 0, workers: int | None = None, scheduler: str | None = None) -> None:
     """Run every stage with a progress bar each, write the outputs into the staging
     `folder` (an OutputFolder), swap it in, print the summary."""
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
@@ -115,7 +115,7 @@ def _plan_and_export(inputs, folder, *, folds: int, backtest_days: int, time_lim
 
         plan = pipeline.plan_week(inputs, folds=folds, backtest_days=backtest_days, model=model,
                                   staff_to=staff_to, time_limit_seconds=time_limit, verify=verify,
-                                  progress=progress)
+                                  progress=progress, workers=workers, scheduler=scheduler)
         paths = pipeline.write_outputs(plan, folder, progress=progress, command=command, options=options,
                                        input_hashes=input_hashes)
     out = folder.target
@@ -253,6 +253,9 @@ def run(
         "to cover its first hours.")] = None,
     verify: Annotated[int, typer.Option(min=0, max=10, help=VERIFY_HELP)] = 0,
     force: Annotated[bool, typer.Option(help=FORCE_HELP)] = False,
+    workers: Annotated[int | None, typer.Option(min=1, help=WORKERS_HELP + " Up to the requirements; "
+                                                "the roster is one solve.")] = None,
+    scheduler: Annotated[str | None, typer.Option(help=SCHEDULER_HELP)] = None,
 ) -> None:
     """The weekly planning routine on your own files in one command: everything `demo` does."""
     from staffcast import pipeline
@@ -267,10 +270,11 @@ def run(
                                       previous_roster=previous_roster, command="staffcast run")
         hashes = describe_inputs(sources)
         options = {"fill_zero": fill_zero, "folds": folds, "backtest_days": backtest_days, "model": model,
-                   "staff_to": staff_to, "time_limit": time_limit, "force": force, "verify": verify}
+                   "staff_to": staff_to, "time_limit": time_limit, "force": force, "verify": verify,
+                   "workers": workers, "scheduler": scheduler}
         _plan_and_export(inputs, folder, folds=folds, backtest_days=backtest_days, time_limit=time_limit,
                          model=model, staff_to=staff_to, command="staffcast run", options=options,
-                         input_hashes=hashes, verify=verify)
+                         input_hashes=hashes, verify=verify, workers=workers, scheduler=scheduler)
 
 
 @app.command()

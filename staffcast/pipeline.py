@@ -131,7 +131,8 @@ def in_week(frame: pd.DataFrame, config: PlanningConfig, column: str = "interval
 
 def plan_week(inputs: Inputs, *, folds: int = 3, backtest_days: int = 7, model: str = "auto",
               staff_to: str = "volume", time_limit_seconds: float | None = None,
-              replications: int = 10, verify: int = 0, progress: Progress | None = None) -> WeekPlan:
+              replications: int = 10, verify: int = 0, progress: Progress | None = None,
+              workers: int | None = None, scheduler: str | None = None) -> WeekPlan:
     """Run every stage on validated inputs. `folds` x `backtest_days` is the backtest that
     reports forecast accuracy; `time_limit_seconds` overrides the config's solver limit.
 
@@ -141,7 +142,10 @@ def plan_week(inputs: Inputs, *, folds: int = 3, backtest_days: int = 7, model: 
     target (then the fewest scheduled agent-hours) is kept. Each re-solve is a roster solve
     of its own under the same wall-clock cap and deterministic budget as the first (so its
     roster repeats like the first one's): the roster stage takes at most (1 + `verify`)
-    times the limit."""
+    times the limit.
+
+    `workers` / `scheduler`: backtest, forecast and staffing run per queue on Dask up to the
+    requirements (`staffcast.queue_tasks.plan_queues`; `workers=1` serially queue by queue)."""
     from staffcast.forecast.api import backtest, run_forecast
     from staffcast.scheduler.roster.build import build_roster
     from staffcast.scheduler.roster.results.service import (
@@ -157,16 +161,27 @@ def plan_week(inputs: Inputs, *, folds: int = 3, backtest_days: int = 7, model: 
     report = progress or (lambda *args: None)
     cfg = inputs.config
     days = horizon_days(inputs)  # a week_start inside the history fails before any work
-    report("backtest", 0, folds, "")
-    metrics = backtest(inputs.history, inputs.events, folds=folds, horizon_days=backtest_days,
-                       progress=lambda done, total: report("backtest", done, total, ""))
-    report("forecast", 0, 1, "")
-    forecasted = run_forecast(inputs.history, inputs.events, days, model=model)
-    predicted = forecasted.frame
-    report("forecast", 1, 1, f"{days} days")
-    report("staffing", 0, 1, "")
-    needs = staffing_requirements(in_week(predicted, cfg), cfg, staff_to=staff_to, method=cfg.staffing.method)
-    report("staffing", 1, 1, "")
+    if workers is not None or scheduler is not None:
+        from staffcast.queue_tasks import plan_queues
+
+        report("backtest", 0, len(cfg.channel_names), "per queue")
+        metrics, predicted, choices, found, needs = plan_queues(
+            inputs, folds=folds, backtest_days=backtest_days, horizon_days=days, model=model, staff_to=staff_to,
+            workers=workers, scheduler=scheduler, progress=lambda done, total: report(
+                "backtest", done, total, f"{done}/{total} queues: backtest, forecast, staffing"))
+        for stage in ("forecast", "staffing"):
+            report(stage, 1, 1, "per queue")
+    else:
+        report("backtest", 0, folds, "")
+        metrics = backtest(inputs.history, inputs.events, folds=folds, horizon_days=backtest_days,
+                           progress=lambda done, total: report("backtest", done, total, ""))
+        report("forecast", 0, 1, "")
+        forecasted = run_forecast(inputs.history, inputs.events, days, model=model)
+        predicted, choices, found = forecasted.frame, forecasted.choices, forecasted.findings
+        report("forecast", 1, 1, f"{days} days")
+        report("staffing", 0, 1, "")
+        needs = staffing_requirements(in_week(predicted, cfg), cfg, staff_to=staff_to, method=cfg.staffing.method)
+        report("staffing", 1, 1, "")
     limit = time_limit_seconds if time_limit_seconds is not None else cfg.solver.time_limit_seconds
     report("roster", 0, limit, "")
 
@@ -205,7 +220,7 @@ def plan_week(inputs: Inputs, *, folds: int = 3, backtest_days: int = 7, model: 
     extra = extra_agents(roster.coverage, needs, missed, cfg, replications=replications, seed=cfg.solver.seed)
     return WeekPlan(inputs, metrics, predicted, plan_needs, roster, simulation,
                     service_comparison(roster.coverage, simulation, needs, cfg),
-                    tuple(fix_lines(missed, extra, cfg)), rounds, forecasted.choices, forecasted.findings)
+                    tuple(fix_lines(missed, extra, cfg)), rounds, choices, found)
 
 
 def _verified_better(simulation, incumbent_simulation, roster, incumbent, config) -> bool:

@@ -158,3 +158,49 @@ def merge_forecasts(results) -> tuple[pd.DataFrame, dict, pd.DataFrame, pd.DataF
     effects = pd.concat([r.event_effects for r in results], ignore_index=True)
     found = pd.concat([r.findings for r in results], ignore_index=True)
     return frame, reasons, effects, found
+
+
+@dataclass(frozen=True)
+class PlanQueueTask:
+    """`run` up to the requirements for one queue's slice of the loaded history: its backtest
+    metrics, its forecast and its requirements in the planned week."""
+
+    config: PlanningConfig
+    events: pd.DataFrame | None
+    folds: int
+    backtest_days: int
+    horizon_days: int
+    model: str
+    staff_to: str
+
+    def __call__(self, history):
+        from staffcast.forecast.api import backtest, run_forecast
+        from staffcast.pipeline import in_week
+        from staffcast.scheduler.staffing.requirements import requirements
+
+        queue = history.channels[0]
+        events = self.events
+        if events is not None:
+            events = events[events["channels"].map(lambda names: queue in names)].reset_index(drop=True)
+        metrics = backtest(history, events, folds=self.folds, horizon_days=self.backtest_days)
+        forecasted = run_forecast(history, events, self.horizon_days, model=self.model)
+        needs = requirements(in_week(forecasted.frame, self.config), self.config, staff_to=self.staff_to,
+                             method=self.config.staffing.method)
+        return metrics, forecasted.frame, forecasted.choices, forecasted.findings, needs
+
+
+def plan_queues(inputs, *, folds: int, backtest_days: int, horizon_days: int, model: str, staff_to: str,
+                workers: int | None, scheduler: str | None, progress=None):
+    """(metrics, forecast frame, choices, findings, requirements) of `run` fanned out per queue:
+    the loaded history split by channel (closed days as detected on the whole history), each
+    queue one `PlanQueueTask`, results concatenated in the config's queue order."""
+    from dataclasses import replace
+
+    from staffcast.fanout import map_queues
+
+    hist = inputs.history
+    parts = [replace(hist, frame=hist.frame[hist.frame["channel"] == name].reset_index(drop=True), channels=(name,))
+             for name in inputs.config.channel_names]
+    task = PlanQueueTask(inputs.config, inputs.events, folds, backtest_days, horizon_days, model, staff_to)
+    results = map_queues(task, parts, workers=workers, scheduler=scheduler, progress=progress)
+    return tuple(pd.concat([r[i] for r in results], ignore_index=True) for i in range(5))

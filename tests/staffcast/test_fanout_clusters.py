@@ -138,3 +138,18 @@ def test_backtest_fanned_out_matches_serial_byte_for_byte(case, command_line_clu
     assert list(metrics["channel"].drop_duplicates()) == ["q000", "q001", "q002", "q003"]
     assert len(metrics) == 4 * 2 and metrics["chosen"].all()
     assert ((metrics["wape"] > 0) & (metrics["wape"] < 1)).all()
+
+
+def test_run_fanned_out_up_to_the_requirements_matches_the_joint_run(command_line_cluster, small_case, run_args,
+                                                                     tmp_path):
+    paths = small_case(tmp_path / "case")
+    written = {}
+    for name, extra in [("joint", ()), ("serial", ("--workers", "1")),
+                        ("remote", ("--scheduler", command_line_cluster))]:
+        out = tmp_path / name
+        result = CliRunner().invoke(app, run_args(paths, out, "--model", "profile", *extra))
+        assert result.exit_code == 0, result.output
+        written[name] = [(out / f).read_bytes() for f in ("forecast.csv", "requirements.csv", "backtest.csv")]
+    assert written["joint"] == written["serial"] == written["remote"]  # one queue: per queue = joint
+    needs = pd.read_csv(tmp_path / "remote" / "requirements.csv")
+    assert needs["staff"].max() > 0 and (needs["staff"] >= needs["agents"]).all()
