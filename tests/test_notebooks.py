@@ -89,6 +89,7 @@ def test_notebook_runs_top_to_bottom(path, kernel_env):
     # Every cell that draws shows its figure inline (a broken backend would draw nothing).
     drawing = [i for i, c in enumerate(nb.cells) if c.cell_type == "code"
                and any(key in c.source for key in ("plt.show()", "plot_coverage(", "plot_roster_gantt(",
-                                                    "plot_service_heatmap("))]
+                                                    "plot_service_heatmap(", "plot_intraday_day(",
+                                                    "plot_intraday_service("))]
     blank = [i for i in drawing if not any("image/png" in o.get("data", {}) for o in nb.cells[i].outputs)]
     assert drawing and blank == [], f"{path.name}: cells {blank} drew no figure"
