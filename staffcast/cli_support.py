@@ -1,7 +1,9 @@
-"""What every staffcast command shares: one-line user errors, Ctrl-C handling, the console.
+"""What several staffcast commands share: one-line user errors, Ctrl-C handling, the console,
+the option help texts and checks used by more than one command, the forecast choice and
+findings lines.
 
-Commands live in `cli.py` (the established ones) and in `staffcast/commands/` (one module per
-newer command, registered in `cli.py`); both wrap themselves in `user_errors`.
+`cli.py` holds the app, `demo` and `run`; every other command is a module in
+`staffcast/commands/`, registered in `cli.py`; all wrap themselves in `user_errors`.
 """
 
 from __future__ import annotations
@@ -67,3 +69,42 @@ def console():
 
     console = Console()
     return console if console.is_terminal else Console(width=130)
+
+
+WORKERS_HELP = ("Run each queue as its own task on a local Dask cluster of N processes (1: serially, "
+                "queue by queue); the output is byte-identical whatever N.")
+SCHEDULER_HELP = "Run each queue as its own task on an existing Dask cluster (tcp://HOST:PORT)."
+FORCE_HELP = ("Replace the --out folder even when it holds files an earlier staffcast run did not write "
+              "(they are removed).")
+
+
+def check_time_limit(time_limit: float | None) -> None:
+    """`--time-limit` of `run`, `demo` and `schedule`: seconds > 0 (one-line error)."""
+    import math
+
+    from staffcast.errors import InputError
+
+    if time_limit is not None and not (math.isfinite(time_limit) and time_limit > 0):
+        raise InputError("", f"--time-limit: expected seconds > 0, got {time_limit:g}")
+
+
+def print_choices(console, choices, title: str = "Model per channel and why") -> None:
+    """One line per channel: the model used, its median backtest WAPE, the runner-up's and
+    the rule that decided (staffcast.forecast.choice)."""
+    if choices is None or choices.empty:
+        return
+    console.print(f"{title}:", markup=False)
+    for row in choices.itertuples():
+        console.print(f"  {row.channel}: {row.reason}", markup=False, soft_wrap=True)
+
+
+def print_findings(console, findings, limit: int = 20) -> None:
+    """The days the history shows and the calendar does not: closures learned from the data
+    and unexplained days left out of the fit, one line each (the first `limit`)."""
+    if findings is None or findings.empty:
+        return
+    console.print(f"Found in the history ({len(findings)} day(s) not in the events calendar):", markup=False)
+    for note in findings["note"].head(limit):
+        console.print(f"  {note}", markup=False, soft_wrap=True)
+    if len(findings) > limit:
+        console.print(f"  ... and {len(findings) - limit} more", markup=False)

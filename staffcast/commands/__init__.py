@@ -1,1 +1,2 @@
-"""The newer staffcast commands, one module each; `cli.py` registers them on the app."""
+"""The staffcast commands other than `demo` and `run`, one module each; `cli.py` registers them on
+the app."""
