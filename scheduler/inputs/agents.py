@@ -12,7 +12,7 @@ from staffcast.config import WEEKDAYS, PlanningConfig
 from staffcast.errors import InputError, describe
 
 REQUIRED = ("agent_id", "name", "channels", "min_hours_week", "max_hours_week")
-OPTIONAL = ("unavailable", "cost_per_hour", "skill")
+OPTIONAL = ("unavailable", "cost_per_hour", "skill", "team")
 _FULL_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _WEEKDAY_NAMES = {**{d.lower(): i for i, d in enumerate(WEEKDAYS)},
                   **{d: i for i, d in enumerate(_FULL_NAMES)}}
@@ -23,7 +23,8 @@ class Agent:
     """A named agent: skills, weekly contract hours (hours on shift, breaks included),
     unavailable dates and weekdays (0 = Monday), cost per paid hour, and the capacity
     plan's skill group (`skill`, empty when the agents file has no `skill` column; the
-    roster does not use it)."""
+    roster does not use it), and the roster team (`team`, empty without a `team` column;
+    each team is its own roster solve, `roster.teams`)."""
 
     agent_id: str
     name: str
@@ -34,6 +35,7 @@ class Agent:
     unavailable_weekdays: frozenset[int] = frozenset()
     cost_per_hour: float = 0.0
     skill: str = ""
+    team: str = ""
 
     def available_on(self, day: dt.date) -> bool:
         return day not in self.unavailable_dates and day.weekday() not in self.unavailable_weekdays
@@ -125,8 +127,26 @@ def load_agents(path: str | Path, config: PlanningConfig) -> tuple[Agent, ...]:
             if "skill" in header and not skill:
                 raise InputError(path, "expected a skill group name (the file has a skill column), "
                                  "got an empty cell", row=row_number, column="skill")
+            team = (record.get("team") or "").strip()
+            if "team" in header and not team:
+                raise InputError(path, "expected a team name (the file has a team column), got an empty cell",
+                                 row=row_number, column="team")
             agents.append(Agent(agent_id, (record.get("name") or "").strip(), skills, low, high,
-                                dates, weekdays, cost, skill))
+                                dates, weekdays, cost, skill, team))
     if not agents:
         raise InputError(path, "no agents in the file")
+    _check_teams(path, agents, config.channel_names)
     return tuple(agents)
+
+
+def _check_teams(path: Path, agents: list[Agent], channels: tuple[str, ...]) -> None:
+    """A channel is served by one team only: its requirement cannot be split between two
+    rosters. The error names the row of the first agent of a second team."""
+    owner: dict[str, str] = {}
+    for row_number, agent in enumerate(agents, start=2):
+        for channel in sorted(agent.channels, key=channels.index):
+            first = owner.setdefault(channel, agent.team)
+            if first != agent.team:
+                raise InputError(path, f"channel {channel!r} is served by agents of teams {first!r} and "
+                                 f"{agent.team!r}; each team is its own roster, so a channel's agents must all "
+                                 "be in one team", row=row_number, column="team")

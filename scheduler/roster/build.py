@@ -49,7 +49,9 @@ class RosterResult:
     interval. `shortfall`: planner lines. `week_boundary`: how the week's first hours are
     covered, in words (last week's shifts carried in, or lead-in shifts of this roster).
     `notes`: what the planner should know about how the result was reached (the time limit
-    cut the deterministic search short; the LP bound did not finish in time).
+    cut the deterministic search short; the LP bound did not finish in time). `teams`: one
+    `roster.teams.TeamSummary` per team when the agents file has a `team` column (each team
+    its own solve, `roster.teams.merge_results`), else empty.
     Everything but the `*_seconds` fields repeats for the same inputs, seed, workers and
     limit, unless a note says the limit cut the search.
     """
@@ -70,6 +72,7 @@ class RosterResult:
     shortfall: tuple[str, ...]
     week_boundary: str
     notes: tuple[str, ...] = ()
+    teams: tuple = ()
 
 
 def build_roster(requirements: pd.DataFrame, agents: tuple[Agent, ...], config: PlanningConfig, *,
@@ -118,7 +121,8 @@ def build_roster(requirements: pd.DataFrame, agents: tuple[Agent, ...], config: 
                    lower, tuple(notes))
 
 
-def _relative_gap(objective: float, bound: float) -> float:
+def relative_gap(objective: float, bound: float) -> float:
+    """(objective - bound) / objective, 0 when below the bound or the objective is 0."""
     return max(0.0, objective - bound) / max(abs(objective), 1e-9) if objective else 0.0
 
 
@@ -130,10 +134,10 @@ def _result(inst: RosterInstance, outcome: SearchOutcome, soft_penalty: int, sol
     coverage = coverage_frame(inst, assignments)
     return RosterResult(
         status=outcome.status, objective=objective, best_bound=bound,
-        gap=_relative_gap(objective, bound), wall_seconds=outcome.wall_seconds,
+        gap=relative_gap(objective, bound), wall_seconds=outcome.wall_seconds,
         first_feasible_seconds=outcome.first_seconds,
-        lower_bound=lower, lower_bound_gap=None if lower is None else _relative_gap(objective, lower),
-        soft_penalty=soft, staffing_gap=None if lower is None else _relative_gap(objective - soft, lower),
+        lower_bound=lower, lower_bound_gap=None if lower is None else relative_gap(objective, lower),
+        soft_penalty=soft, staffing_gap=None if lower is None else relative_gap(objective - soft, lower),
         roster=roster_frame(inst, realised), assignments=assignments, coverage=coverage,
         shortfall=tuple(shortfall_report(inst, coverage, realised)),
         week_boundary=_week_boundary(inst, realised), notes=notes,
