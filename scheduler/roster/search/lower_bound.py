@@ -44,9 +44,23 @@ def shortfall_lower_bound(inst: RosterInstance) -> dict[str, float]:
     team cannot staff the plan whatever the roster (the shape of the week, not the search)."""
     solver = pywraplp.Solver.CreateSolver("HIGHS_LP")
     solver.SuppressOutput()
+    short = defaultdict(list)
+    for (c, _t), missing in shortfall_model(solver, inst).items():
+        solver.Objective().SetCoefficient(missing, 1.0)
+        short[inst.config.channels[c].name].append(missing)
+    if not solve_lp(solver, vertex=False):
+        raise RuntimeError("the shortfall LP did not solve")
+    return {name: max(sum(v.solution_value() for v in vs) - 1e-6 * len(vs), 0.0) for name, vs in short.items()}
+
+
+def shortfall_model(solver: pywraplp.Solver, inst: RosterInstance) -> dict[tuple[int, int], pywraplp.Variable]:
+    """The relaxation `shortfall_lower_bound` minimises, without an objective: the agents'
+    weeks relaxed (`agents_weeks`), every shift's lunch somewhere in its window, working
+    agents split freely among their channels. Returns `missing[c, t]` for every queue
+    channel c and interval t with a requirement: agents short of it, in [0, requirement]."""
     counts = agents_weeks(solver, inst, with_cost=False)
     breaks = {}
-    for (g, s), count in counts.items():  # every shift's lunch, somewhere in its window
+    for (g, s), count in counts.items():
         if inst.shifts[s].break_starts:
             lunches = [solver.NumVar(0.0, solver.infinity(), "") for _ in inst.shifts[s].break_starts]
             solver.Add(sum(lunches) == count)
@@ -62,20 +76,16 @@ def shortfall_lower_bound(inst: RosterInstance) -> dict[str, float]:
                 solver.Add(sum(split) <= sum(working[g][t]))
                 for c, var in zip(channels, split, strict=True):
                     coverage[c, t].append(var)
-    short = defaultdict(list)
+    missing = {}
     for c, channel in enumerate(inst.config.channels):
         if channel.kind != "queue":
             continue
         for t in range(n_t):
             need = float(inst.demand.staff[c, t])
             if need > 0:
-                missing = solver.NumVar(0.0, need, "")
-                solver.Add(sum(coverage[c, t]) + missing >= need)
-                solver.Objective().SetCoefficient(missing, 1.0)
-                short[channel.name].append(missing)
-    if not solve_lp(solver, vertex=False):
-        raise RuntimeError("the shortfall LP did not solve")
-    return {name: max(sum(v.solution_value() for v in vs) - 1e-6 * len(vs), 0.0) for name, vs in short.items()}
+                missing[c, t] = solver.NumVar(0.0, need, "")
+                solver.Add(sum(coverage[c, t]) + missing[c, t] >= need)
+    return missing
 
 
 def agents_weeks(solver: pywraplp.Solver, inst: RosterInstance, *, with_cost: bool,

@@ -1,0 +1,87 @@
+"""A lower bound on the number of intervals a roster must leave short of the plan.
+
+`shortfall_lower_bound` bounds the agent-intervals short; this bounds how many intervals
+they fall in. The same relaxation (`lower_bound.shortfall_model`: the agents' weeks as
+shares of shifts, a lunch anywhere in each shift's window, working agents split freely
+among their channels) with a binary `y[t]` per interval of one queue channel and
+`missing[t] <= requirement[t] * y[t]`: the least number of the channel's intervals with
+any shortfall, solved by SCIP (through OR-Tools' linear solver wrapper) for at most a
+time limit. Every roster of these agents is a point of the relaxation with `y` = 1 exactly
+where it is short, so SCIP's proven (dual) bound at whatever point it stops lower-bounds
+the short intervals of every roster; a count, so it is rounded up. Each channel is
+minimised on its own (the other channels may go uncovered), so each bound holds alone.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass
+
+from ortools.linear_solver import pywraplp
+
+from staffcast.scheduler.roster.model.instance import RosterInstance
+from staffcast.scheduler.roster.search.lower_bound import shortfall_model
+from staffcast.scheduler.roster.search.lp_cover import _quiet_stdout
+
+# SCIP's dual bound is exact up to its tolerances (1e-6 relative); a count within this of
+# an integer is that integer
+TOLERANCE = 1e-4
+
+
+@dataclass(frozen=True)
+class ShortIntervals:
+    """One queue channel: `bound`, the fewest of its intervals any roster leaves short of
+    the requirement (proven; SCIP's dual bound rounded up); `incumbent`, the fewest SCIP
+    found in the relaxation (None when none; not a roster); `intervals`, the channel's
+    intervals with a requirement; `status` (OPTIMAL, or FEASIBLE/NOT_SOLVED at the limit);
+    `gap` = (incumbent - bound) / incumbent (0 when both are 0, None without incumbent);
+    `seconds`, wall time."""
+
+    bound: int
+    incumbent: int | None
+    intervals: int
+    status: str
+    gap: float | None
+    seconds: float
+
+
+def short_interval_bound(inst: RosterInstance, seconds: float = 60.0, *,
+                         threads: int = 1) -> dict[str, ShortIntervals]:
+    """Per queue channel, SCIP's proven bound on the intervals every roster of these agents
+    leaves short of the requirement, after at most `seconds` of wall time per channel."""
+    channels = [c for c, ch in enumerate(inst.config.channels) if ch.kind == "queue"]
+    return {inst.config.channels[c].name: _one_channel(inst, c, seconds, threads) for c in channels}
+
+
+def _one_channel(inst: RosterInstance, channel: int, seconds: float, threads: int) -> ShortIntervals:
+    started = time.perf_counter()
+    solver = pywraplp.Solver.CreateSolver("SCIP")
+    if solver is None:
+        raise RuntimeError("this OR-Tools build has no SCIP")
+    solver.SuppressOutput()
+    missing = shortfall_model(solver, inst)
+    ours = [(t, var) for (c, t), var in missing.items() if c == channel]
+    for t, var in ours:
+        short = solver.BoolVar("")
+        solver.Add(var <= float(inst.demand.staff[channel, t]) * short)
+        solver.Objective().SetCoefficient(short, 1.0)
+    solver.Objective().SetMinimization()
+    solver.SetNumThreads(threads)
+    solver.SetTimeLimit(max(int(seconds * 1000), 1))
+    with _quiet_stdout():
+        status = solver.Solve()
+    names = {pywraplp.Solver.OPTIMAL: "OPTIMAL", pywraplp.Solver.FEASIBLE: "FEASIBLE",
+             pywraplp.Solver.NOT_SOLVED: "NOT_SOLVED"}
+    if status not in names:
+        raise RuntimeError("the short-interval MIP did not solve")
+    found = status in (pywraplp.Solver.OPTIMAL, pywraplp.Solver.FEASIBLE)
+    best = solver.Objective().Value() if found else None
+    dual = solver.Objective().BestBound() if ours else 0.0
+    if best is not None:
+        dual = min(dual, best)
+    bound = max(math.ceil(dual - TOLERANCE), 0)
+    incumbent = None if best is None else int(round(best))
+    gap = None if incumbent is None else (0.0 if incumbent == 0 else (incumbent - bound) / incumbent)
+    return ShortIntervals(bound=bound, incumbent=incumbent, intervals=len(ours), status=names[status], gap=gap,
+                          seconds=time.perf_counter() - started)
