@@ -72,15 +72,15 @@ def map_queues(fn: Callable[[Any], Any], queues: Sequence[Any], *, workers: int 
     return _raise_failures(results)
 
 
-def progress_bar(console, label: str):
-    """A rich progress bar counting queues: use as `with progress_bar(c, "forecast") as report:`."""
+def progress_bar(console, label: str, unit: str = "queues"):
+    """A rich progress bar counting queues (or `unit`): use as `with progress_bar(c, "forecast") as report:`."""
     from contextlib import contextmanager
 
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     @contextmanager
     def bar():
-        with Progress(TextColumn(f"{label} queues"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        with Progress(TextColumn(f"{label} {unit}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                       console=console, transient=True) as bars:
             task = bars.add_task(label, total=None)
             yield lambda done, total: bars.update(task, completed=done, total=total)
