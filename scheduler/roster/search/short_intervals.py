@@ -8,8 +8,10 @@ among their channels) with a binary `y[t]` per interval of one queue channel and
 any shortfall, solved by SCIP (through OR-Tools' linear solver wrapper) for at most a
 time limit. Every roster of these agents is a point of the relaxation with `y` = 1 exactly
 where it is short, so SCIP's proven (dual) bound at whatever point it stops lower-bounds
-the short intervals of every roster; a count, so it is rounded up. Each channel is
-minimised on its own (the other channels may go uncovered), so each bound holds alone.
+the short intervals of every roster; a count, so it is rounded up. The count is over the
+channels asked for, the others free: a channel alone may borrow every shared agent from
+the rest, so the count of all queue channels together can exceed the sum of their
+counts alone.
 """
 
 from __future__ import annotations
@@ -31,9 +33,9 @@ TOLERANCE = 1e-4
 
 @dataclass(frozen=True)
 class ShortIntervals:
-    """One queue channel: `bound`, the fewest of its intervals any roster leaves short of
-    the requirement (proven; SCIP's dual bound rounded up); `incumbent`, the fewest SCIP
-    found in the relaxation (None when none; not a roster); `intervals`, the channel's
+    """`bound`, the fewest intervals of the channels counted that any roster leaves short
+    of the requirement (proven; SCIP's dual bound rounded up); `incumbent`, the fewest SCIP
+    found in the relaxation (None when none; not a roster); `intervals`, those channels'
     intervals with a requirement; `status` (OPTIMAL, or FEASIBLE/NOT_SOLVED at the limit);
     `gap` = (incumbent - bound) / incumbent (0 when both are 0, None without incumbent);
     `seconds`, wall time."""
@@ -46,34 +48,32 @@ class ShortIntervals:
     seconds: float
 
 
-def short_interval_bound(inst: RosterInstance, seconds: float = 60.0, *,
-                         threads: int = 1) -> dict[str, ShortIntervals]:
-    """Per queue channel, SCIP's proven bound on the intervals every roster of these agents
-    leaves short of the requirement, after at most `seconds` of wall time per channel."""
-    channels = [c for c, ch in enumerate(inst.config.channels) if ch.kind == "queue"]
-    return {inst.config.channels[c].name: _one_channel(inst, c, seconds, threads) for c in channels}
-
-
-def _one_channel(inst: RosterInstance, channel: int, seconds: float, threads: int) -> ShortIntervals:
+def short_interval_bound(inst: RosterInstance, seconds: float = 60.0, channels: tuple[str, ...] | None = None, *,
+                         threads: int = 1) -> ShortIntervals:
+    """SCIP's proven bound on the intervals of `channels` (names of queue channels; None:
+    all of them, counted together) that every roster of these agents leaves short of the
+    requirement, after at most `seconds` of wall time."""
     started = time.perf_counter()
+    names = [ch.name for ch in inst.config.channels]
+    wanted = {names.index(n) for n in channels} if channels is not None else set(range(len(names)))
     solver = pywraplp.Solver.CreateSolver("SCIP")
     if solver is None:
         raise RuntimeError("this OR-Tools build has no SCIP")
     solver.SuppressOutput()
     missing = shortfall_model(solver, inst)
-    ours = [(t, var) for (c, t), var in missing.items() if c == channel]
-    for t, var in ours:
+    ours = [(c, t, var) for (c, t), var in missing.items() if c in wanted]
+    for c, t, var in ours:
         short = solver.BoolVar("")
-        solver.Add(var <= float(inst.demand.staff[channel, t]) * short)
+        solver.Add(var <= float(inst.demand.staff[c, t]) * short)
         solver.Objective().SetCoefficient(short, 1.0)
     solver.Objective().SetMinimization()
     solver.SetNumThreads(threads)
     solver.SetTimeLimit(max(int(seconds * 1000), 1))
     with _quiet_stdout():
         status = solver.Solve()
-    names = {pywraplp.Solver.OPTIMAL: "OPTIMAL", pywraplp.Solver.FEASIBLE: "FEASIBLE",
-             pywraplp.Solver.NOT_SOLVED: "NOT_SOLVED"}
-    if status not in names:
+    statuses = {pywraplp.Solver.OPTIMAL: "OPTIMAL", pywraplp.Solver.FEASIBLE: "FEASIBLE",
+                pywraplp.Solver.NOT_SOLVED: "NOT_SOLVED"}
+    if status not in statuses:
         raise RuntimeError("the short-interval MIP did not solve")
     found = status in (pywraplp.Solver.OPTIMAL, pywraplp.Solver.FEASIBLE)
     best = solver.Objective().Value() if found else None
@@ -83,5 +83,5 @@ def _one_channel(inst: RosterInstance, channel: int, seconds: float, threads: in
     bound = max(math.ceil(dual - TOLERANCE), 0)
     incumbent = None if best is None else int(round(best))
     gap = None if incumbent is None else (0.0 if incumbent == 0 else (incumbent - bound) / incumbent)
-    return ShortIntervals(bound=bound, incumbent=incumbent, intervals=len(ours), status=names[status], gap=gap,
+    return ShortIntervals(bound=bound, incumbent=incumbent, intervals=len(ours), status=statuses[status], gap=gap,
                           seconds=time.perf_counter() - started)

@@ -25,7 +25,7 @@ def test_a_team_two_days_short_leaves_two_whole_days_short():
     cfg = config(channels=(VOICE,), starts=STARTS, seconds=10.0)
     two = (agent("A0"), agent("A1"))
     inst = build_instance(req, two, cfg)
-    bound = short_interval_bound(inst, 30.0)["voice"]
+    bound = short_interval_bound(inst, 30.0)
     assert (bound.bound, bound.incumbent, bound.intervals, bound.status, bound.gap) == (16, 16, 56, "OPTIMAL", 0.0)
     assert shortfall_lower_bound(inst)["voice"] == pytest.approx(32, abs=1e-4)
     result = build_roster(req, two, cfg, lower_bound=False)
@@ -33,15 +33,23 @@ def test_a_team_two_days_short_leaves_two_whole_days_short():
     assert int((both["scheduled"] < both["staff"]).sum()) >= 16
 
 
-def test_enough_agent_days_leave_no_interval_short_and_each_channel_is_bounded_alone():
-    """A third agent brings 15 agent-days for the 14 needed: no voice interval must be
-    short. Chat 09:00-13:00 on Monday needs 1 and nobody has chat: all 8 short, whatever
-    voice gets."""
-    req = demand(*[("voice", d, "09:00", "13:00", 2) for d in range(7)], ("chat", 0, "09:00", "13:00", 1))
+def test_a_channel_alone_borrows_the_shared_agents_and_together_they_cannot():
+    """Two voice needed 09:00-13:00 every day (14 agent-days), one chat 09:00-13:00 on
+    Monday (1 agent-day); three agents of five days with both skills (15 agent-days).
+    Voice alone or chat alone: nothing short. Together, Monday needs three agents in the
+    window: also fine (15 agent-days for 15). A fourth channel-day (chat on Tuesday too)
+    leaves 16 agent-days for 15: one day's window short, 8 intervals, on one channel or the
+    other, while each alone still has none short."""
+    blocks = [("voice", d, "09:00", "13:00", 2) for d in range(7)]
     cfg = config(channels=(VOICE, CHAT), starts=STARTS)
-    bounds = short_interval_bound(build_instance(req, (agent("A0"), agent("A1"), agent("A2")), cfg), 30.0)
-    assert (bounds["voice"].bound, bounds["voice"].intervals) == (0, 56)
-    assert (bounds["chat"].bound, bounds["chat"].intervals, bounds["chat"].status) == (8, 8, "OPTIMAL")
+    team = tuple(agent(f"A{i}", channels=("voice", "chat")) for i in range(3))
+    inst = build_instance(demand(*blocks, ("chat", 0, "09:00", "13:00", 1)), team, cfg)
+    assert [short_interval_bound(inst, 30.0, names).bound for names in (("voice",), ("chat",), None)] == [0, 0, 0]
+    inst = build_instance(demand(*blocks, *[("chat", d, "09:00", "13:00", 1) for d in (0, 1)]), team, cfg)
+    alone = [short_interval_bound(inst, 30.0, (name,)) for name in ("voice", "chat")]
+    together = short_interval_bound(inst, 30.0)
+    assert [(b.bound, b.intervals) for b in alone] == [(0, 56), (0, 16)]
+    assert (together.bound, together.intervals, together.status) == (8, 72, "OPTIMAL")
 
 
 def test_one_agent_short_of_four_counts_the_interval_whole():
@@ -52,4 +60,4 @@ def test_one_agent_short_of_four_counts_the_interval_whole():
     cfg = config(channels=(VOICE,), starts=STARTS, rules=RulesConfig(7, 11.0))
     inst = build_instance(req, tuple(agent(f"A{i}", high=56.0) for i in range(3)), cfg)
     assert shortfall_lower_bound(inst)["voice"] == pytest.approx(56, abs=1e-4)
-    assert short_interval_bound(inst, 30.0)["voice"].bound == 56
+    assert short_interval_bound(inst, 30.0).bound == 56
