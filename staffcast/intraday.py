@@ -80,9 +80,10 @@ def intraday_lengths(config):
 
 
 def replan_day(plan: Plan, actuals: pd.DataFrame, now: pd.Timestamp, *, dtime: float | None = None,
-               replications: int = 20) -> IntradayResult:
+               replications: int = 20, backlog: bool = True) -> IntradayResult:
     """Reforecast, restaff and re-plan the rest of `now`'s day of `plan` from `actuals`
-    (a history frame of today's intervals so far)."""
+    (a history frame of today's intervals so far; `backlog=False` prices shortfall interval
+    by interval, `scheduler.intraday.model.build_replan_model`)."""
     from staffcast.forecast.reforecast import reforecast
     from staffcast.scheduler.intraday.day import build_day, week_grid
     from staffcast.scheduler.intraday.replan import (
@@ -117,7 +118,7 @@ def replan_day(plan: Plan, actuals: pd.DataFrame, now: pd.Timestamp, *, dtime: f
                                         if c.name == "channel" else c, ignore_index=True)
     week = week_grid(week_needs, plan.agents, cfg)
     day = build_day(week, roster_shifts(plan.roster, cfg.timezone), plan.coverage, now)
-    result = replan(day, dtime=dtime or DTIME)
+    result = replan(day, dtime=dtime or DTIME, backlog=backlog)
     shifts = new_shifts(result)
     roster = roster_frame(shifts)
     coverage = new_coverage(result, plan.coverage)

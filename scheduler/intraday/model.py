@@ -9,7 +9,8 @@ open shifts, at most one channel at a time and only while on shift and not on a 
 queue channels only while open (or required). Soft rules: the roster's service-aware
 coverage costs (`roster.model.cover.service_costs`: the k-th missing agent costs the
 service it loses at the interval's new load, an agent above the requirement less where it
-buys service; deferred channels cumulative, `rules.deferred_coverage_terms`), idling, and
+buys service; deferred channels cumulative, `rules.deferred_coverage_terms`), the backlog
+a queue without patience carries into the next intervals (`backlog_terms`), idling, and
 a cost for every change (`[intraday]`): a lunch moved, an agent-interval on another channel
 than planned, overtime (a fixed cost plus its hours at `overtime_cost_factor` x the agent's
 rate), early leave (a fixed cost less the hours saved), so a change is made only where it
@@ -19,13 +20,19 @@ buys more service than it costs. Everything before `first` is data.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from fractions import Fraction
 
+import numpy as np
 from ortools.sat.python import cp_model
 
 from staffcast.scheduler.intraday.day import DayInstance
 from staffcast.scheduler.roster.model import rules
 from staffcast.scheduler.roster.model.cover import service_costs
 from staffcast.scheduler.roster.model.instance import SCALE
+from staffcast.scheduler.staffing.requirements import effective_aht
+
+BACKLOG_UNITS = 4  # the backlog chain counts work in quarters of an agent-interval
+MIN_DECAY = 0.05  # below this share kept per interval a queue's backlog is not chained
 
 
 @dataclass(frozen=True)
@@ -44,8 +51,10 @@ class ReplanModel:
     change_terms: rules.Terms
 
 
-def build_replan_model(day: DayInstance) -> ReplanModel:
-    """The re-plan model of `day`, objective included."""
+def build_replan_model(day: DayInstance, *, backlog: bool = True) -> ReplanModel:
+    """The re-plan model of `day`, objective included; `backlog=False` leaves out the
+    backlog carried between intervals (`backlog_terms`): shortfall priced interval by
+    interval, as the roster does."""
     model = cp_model.CpModel()
     week, cfg = day.week, day.config
     span = range(day.first, day.last)
@@ -78,6 +87,7 @@ def build_replan_model(day: DayInstance) -> ReplanModel:
     coverage = [{t: int(day.fixed[c, t]) + sum(covers[i, c, t] for i in range(len(day.open)) if (i, c, t) in covers)
                  for t in span} for c in range(len(cfg.channels))]
     terms = coverage_terms(model, day, coverage, covers)
+    terms += backlog_terms(model, day, coverage) if backlog else []
     terms += idle_terms(day, on_duty, covers)
     changes = break_move_terms(day, lunches)
     changes += switch_terms(model, day, on_duty, covers)
@@ -148,6 +158,56 @@ def coverage_terms(model: cp_model.CpModel, day: DayInstance, coverage, covers) 
                 terms += rules.under_coverage_terms(model, coverage[c][t], required, under[t], f"{name}_{t}")
             terms += rules.over_coverage_terms(model, coverage[c][t], required, len(day.open) + int(day.fixed[c, t]),
                                                over[t], f"{name}_{t}")
+    return terms
+
+
+def backlog_decay(channel, interval_minutes: int) -> float:
+    """Share of a queue's backlog still waiting one interval later: every waiting contact
+    abandons at rate 1 / `patience_seconds` (Erlang A's exponential patience), so
+    ``exp(-interval / patience)``; 1 without patience (Erlang C, contacts wait)."""
+    if channel.patience_seconds is None:
+        return 1.0
+    return float(np.exp(-interval_minutes * 60.0 / channel.patience_seconds))
+
+
+def backlog_terms(model: cp_model.CpModel, day: DayInstance, coverage) -> rules.Terms:
+    """The queue backlog carried from interval to interval (a fluid queue), per queue channel
+    whose backlog outlives an interval (`backlog_decay` >= `MIN_DECAY`).
+
+    Work arrives at the interval's load, ``volume x effective handle time / interval``
+    busy slots (chat: the stretched handle time of `concurrency` contacts at once); the
+    slots serving it are those of the simulation and the Erlang projection,
+    ``concurrency x floor(coverage x (1 - shrinkage))`` (a fraction of an agent answers
+    nothing: variables `{channel}_productive_{t}`). What they cannot serve waits:
+    ``carry_t >= decay x carry_{t-1} + load_t - slots_t`` (slot-intervals of work, in
+    `1 / BACKLOG_UNITS` steps), from an empty queue at `first`. A slot-interval carried
+    costs a slot's share of the channel's first-missing-agent cost: by Little's law the
+    carried work summed over intervals is the contacts' total waiting time, and every
+    contact arriving behind a backlog waits past the threshold, so a shortfall next to
+    another costs more than the same agents missing apart, and surplus after a shortfall
+    buys the service it drains. Variables `{channel}_carry_{t}`."""
+    week, q = day.week, BACKLOG_UNITS
+    step = day.config.interval_minutes
+    span = np.arange(day.first, day.last)
+    terms: rules.Terms = []
+    for c, channel in enumerate(day.config.channels):
+        decay = backlog_decay(channel, step) if channel.kind == "queue" else 0.0
+        if decay < MIN_DECAY:
+            continue
+        load = week.demand.volume[c, span] * effective_aht(channel, week.demand.aht_seconds[c, span]) / (step * 60.0)
+        work = np.round(q * load).astype(np.int64)
+        share = Fraction(1.0 - channel.shrinkage).limit_denominator(100)
+        keep = int(round(decay * 100))
+        cost = max(1, week.under_costs(c)[0] // (q * channel.concurrency))
+        upper = int(work.sum()) + 1
+        carry: cp_model.LinearExprT = 0
+        for t, w in zip(span, work, strict=True):
+            productive = model.NewIntVar(0, len(day.open) + int(day.fixed[c, t]), f"{channel.name}_productive_{t}")
+            model.Add(share.denominator * productive <= share.numerator * coverage[c][t])
+            now = model.NewIntVar(0, upper, f"{channel.name}_carry_{t}")
+            model.Add(100 * now >= keep * carry + 100 * (int(w) - q * channel.concurrency * productive))
+            terms.append((now, cost))
+            carry = now
     return terms
 
 

@@ -58,10 +58,11 @@ def _plan_literals(rm: ReplanModel) -> list:
     return out
 
 
-def replan(day: DayInstance, *, dtime: float = DTIME) -> Replan:
-    """Solve the re-plan of `day` within `dtime` deterministic seconds."""
+def replan(day: DayInstance, *, dtime: float = DTIME, backlog: bool = True) -> Replan:
+    """Solve the re-plan of `day` within `dtime` deterministic seconds (`backlog`: see
+    `build_replan_model`)."""
     started = time.perf_counter()
-    rm = build_replan_model(day)
+    rm = build_replan_model(day, backlog=backlog)
     cfg = day.config
     plan = _plan_literals(rm)
     before_model = rm.model.Clone()

@@ -36,7 +36,7 @@ def _needs(cfg, staff: dict[tuple[str, str], int], default=1):
         t = stamp(0, "07:00")
         while t < stamp(0, "23:00"):
             n = staff.get((name, f"{t:%H:%M}"), default)
-            rows.append((name, t, 20.0 * n, 300.0, n))
+            rows.append((name, t, 3.0 * n, 300.0, n))  # half a busy agent per agent required
             t += pd.Timedelta(minutes=30)
     return pd.DataFrame(rows, columns=["channel", "interval_start", "volume", "aht_seconds", "staff"])
 
