@@ -53,12 +53,14 @@ def shortfall_lower_bound(inst: RosterInstance) -> dict[str, float]:
     return {name: max(sum(v.solution_value() for v in vs) - 1e-6 * len(vs), 0.0) for name, vs in short.items()}
 
 
-def shortfall_model(solver: pywraplp.Solver, inst: RosterInstance) -> dict[tuple[int, int], pywraplp.Variable]:
+def shortfall_model(solver: pywraplp.Solver, inst: RosterInstance, *,
+                    integral: bool = False) -> dict[tuple[int, int], pywraplp.Variable]:
     """The relaxation `shortfall_lower_bound` minimises, without an objective: the agents'
-    weeks relaxed (`agents_weeks`), every shift's lunch somewhere in its window, working
-    agents split freely among their channels. Returns `missing[c, t]` for every queue
-    channel c and interval t with a requirement: agents short of it, in [0, requirement]."""
-    counts = agents_weeks(solver, inst, with_cost=False)
+    weeks relaxed (`agents_weeks`; whole shifts when `integral`), every shift's lunch
+    somewhere in its window, working agents split freely among their channels. Returns
+    `missing[c, t]` for every queue channel c and interval t with a requirement: agents
+    short of it, in [0, requirement]."""
+    counts = agents_weeks(solver, inst, with_cost=False, integral=integral)
     breaks = {}
     for (g, s), count in counts.items():
         if inst.shifts[s].break_starts:

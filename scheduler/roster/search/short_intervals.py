@@ -2,11 +2,11 @@
 
 `shortfall_lower_bound` bounds the agent-intervals short; this bounds how many intervals
 they fall in. The same relaxation (`lower_bound.shortfall_model`: the agents' weeks as
-shares of shifts, a lunch anywhere in each shift's window, working agents split freely
-among their channels) with a binary `y[t]` per interval of one queue channel and
-`missing[t] <= requirement[t] * y[t]`: the least number of the channel's intervals with
-any shortfall, solved by SCIP (through OR-Tools' linear solver wrapper) for at most a
-time limit. Every roster of these agents is a point of the relaxation with `y` = 1 exactly
+shares of shifts, or whole shifts with `integral_shifts` as in `mip_bound`; a lunch
+anywhere in each shift's window; working agents split freely among their channels) with a
+binary `y[c, t]` per queue interval and `missing[c, t] <= requirement[c, t] * y[c, t]`: the
+least number of intervals with any shortfall, solved by SCIP (through OR-Tools' linear
+solver wrapper) for at most a time limit. Every roster of these agents is a point of the relaxation with `y` = 1 exactly
 where it is short, so SCIP's proven (dual) bound at whatever point it stops lower-bounds
 the short intervals of every roster; a count, so it is rounded up. The count is over the
 channels asked for, the others free: a channel alone may borrow every shared agent from
@@ -49,10 +49,10 @@ class ShortIntervals:
 
 
 def short_interval_bound(inst: RosterInstance, seconds: float = 60.0, channels: tuple[str, ...] | None = None, *,
-                         threads: int = 1) -> ShortIntervals:
+                         threads: int = 1, integral_shifts: bool = False) -> ShortIntervals:
     """SCIP's proven bound on the intervals of `channels` (names of queue channels; None:
     all of them, counted together) that every roster of these agents leaves short of the
-    requirement, after at most `seconds` of wall time."""
+    requirement, after at most `seconds` of wall time; `integral_shifts`: whole shifts."""
     started = time.perf_counter()
     names = [ch.name for ch in inst.config.channels]
     wanted = {names.index(n) for n in channels} if channels is not None else set(range(len(names)))
@@ -60,7 +60,7 @@ def short_interval_bound(inst: RosterInstance, seconds: float = 60.0, channels: 
     if solver is None:
         raise RuntimeError("this OR-Tools build has no SCIP")
     solver.SuppressOutput()
-    missing = shortfall_model(solver, inst)
+    missing = shortfall_model(solver, inst, integral=integral_shifts)
     ours = [(c, t, var) for (c, t), var in missing.items() if c in wanted]
     for c, t, var in ours:
         short = solver.BoolVar("")

@@ -61,3 +61,16 @@ def test_one_agent_short_of_four_counts_the_interval_whole():
     inst = build_instance(req, tuple(agent(f"A{i}", high=56.0) for i in range(3)), cfg)
     assert shortfall_lower_bound(inst)["voice"] == pytest.approx(56, abs=1e-4)
     assert short_interval_bound(inst, 30.0).bound == 56
+
+
+def test_whole_shifts_close_what_a_fractional_agent_leaves_open():
+    """One agent on an exact 40-hour contract, 8- or 9-hour shifts from 07:00, one needed
+    07:00-16:00 Monday to Thursday. Shares of shifts cover it all (four 9-hour days and
+    half an 8-hour one); whole shifts make 40 h only as five 8-hour days, each of the four
+    days then short 15:00-16:00: 8 intervals."""
+    req = demand(*[("voice", d, "07:00", "16:00", 1) for d in range(4)])
+    cfg = config(channels=(VOICE,), lengths=(8.0, 9.0), starts=("07:00",))
+    inst = build_instance(req, (agent("A0", low=40.0, high=40.0),), cfg)
+    assert short_interval_bound(inst, 30.0).bound == 0
+    whole = short_interval_bound(inst, 30.0, integral_shifts=True)
+    assert (whole.bound, whole.incumbent, whole.intervals, whole.status) == (8, 8, 72, "OPTIMAL")
