@@ -7,14 +7,17 @@ the --out of `staffcast demo`). The surge day is Wednesday 2026-12-09, inside th
 mailbox-migration wave: every interval's volume runs `SURGE` x the plan's forecast, and the
 actuals up to `NOW` say so (`staffcast.intraday.surge`).
 
-(b) `replan_day` at `NOW` on those actuals. The rest of the day (from `NOW` to midnight) is
-simulated at the surge's true volume (its requirements staffed by the config's method, 20
-replications, seeded) under the morning plan's coverage and under the re-plan's; per
-channel the contact-weighted simulated service level, the channel's target, and the share
-of the shortfall to target recovered, `(after - before) / (target - before)` (goal: at
-least half, with the allowed changes only). The oracle row re-plans with the rest of the
-day known exactly (the plan's forecast replaced by the surge): what these changes can
-recover at best, so a miss is told from a weak reforecast.
+(b) `replan_day` at `NOW` on those actuals, with the backlog-aware cost and, beside it,
+with shortfall priced interval by interval (`backlog=False`, the roster's costs alone). The
+rest of the day (from `NOW` to midnight) is simulated at the surge's true volume (its
+requirements staffed by the config's method, 20 replications, seeded) under the morning
+plan's coverage and under each re-plan's; per channel the contact-weighted simulated
+service level, the channel's target, and the share of the shortfall to target recovered,
+`(after - before) / (target - before)` (goal: at least half, with the allowed changes
+only). The oracle re-plans with the rest of the day known exactly (the plan's forecast
+replaced by the surge): what these changes can recover at best, so a miss is told from a
+weak reforecast. The supply line, from the same run: the agent-hours the morning plan is
+short of the true requirement against the most overtime can add.
 
 (c) The re-plan's CP-SAT solve (model build included) and the whole `replan_day`
 (reforecast, restaffing, solve, checker, the two simulations) for 170 agents: median of
@@ -106,6 +109,8 @@ def surge_rows(plan, now: pd.Timestamp) -> tuple[list[dict], str]:
     morning = rest_of_day_service(plan.coverage, needs, cfg)
     result = replan_day(plan, actuals, now, replications=REPLICATIONS)
     after = rest_of_day_service(result.coverage, needs, cfg)
+    flat = rest_of_day_service(replan_day(plan, actuals, now, replications=REPLICATIONS, backlog=False).coverage,
+                               needs, cfg)
     oracle = replan_day(dataclasses.replace(plan, forecast=known_day(plan.forecast, truth)), actuals, now,
                         replications=REPLICATIONS)
     best = rest_of_day_service(oracle.coverage, needs, cfg)
@@ -128,7 +133,8 @@ def surge_rows(plan, now: pd.Timestamp) -> tuple[list[dict], str]:
                      "contacts rest of day (plan / reforecast / true)":
                      f"{plan_rest.loc[plan_rest.channel == ch, 'volume'].sum():,.0f} / "
                      f"{rest.loc[rest.channel == ch, 'volume'].sum():,.0f} / {true_rest.get(ch, 0):,.0f}",
-                     "morning plan": f"{morning[ch]:.1%}", "after intraday": f"{after[ch]:.1%}",
+                     "morning plan": f"{morning[ch]:.1%}", "per-interval cost": f"{flat[ch]:.1%}",
+                     "recovered (per-interval)": recovered(flat[ch]), "after intraday": f"{after[ch]:.1%}",
                      "recovered": recovered(after[ch]), "oracle re-plan": f"{best[ch]:.1%}",
                      "oracle recovered": recovered(best[ch])})
     key = ["channel", "interval_start"]
