@@ -251,7 +251,8 @@ def run(
     verify: Annotated[int, typer.Option(min=0, max=10, help=VERIFY_HELP)] = 0,
     force: Annotated[bool, typer.Option(help=FORCE_HELP)] = False,
     workers: Annotated[int | None, typer.Option(min=1, help=WORKERS_HELP + " Up to the requirements; "
-                                                "the roster is one solve.")] = None,
+                                                "then, with a team column in the agents file, each team's "
+                                                "roster solve.")] = None,
     scheduler: Annotated[str | None, typer.Option(help=SCHEDULER_HELP)] = None,
 ) -> None:
     """The weekly planning routine on your own files in one command: everything `demo` does."""

@@ -145,9 +145,11 @@ def plan_week(inputs: Inputs, *, folds: int = 3, backtest_days: int = 7, model: 
     times the limit.
 
     `workers` / `scheduler`: backtest, forecast and staffing run per queue on Dask up to the
-    requirements (`staffcast.queue_tasks.plan_queues`; `workers=1` serially queue by queue)."""
+    requirements (`staffcast.queue_tasks.plan_queues`; `workers=1` serially queue by queue),
+    and with a `team` column in the agents file each team's roster solve is a task too
+    (`staffcast.team_rosters.roster_week`; with or without the options each team is its
+    own solve, its share of the limit by agents)."""
     from staffcast.forecast.api import backtest, run_forecast
-    from staffcast.scheduler.roster.build import build_roster
     from staffcast.scheduler.roster.results.service import (
         MAX_EXTRA,
         extra_agents,
@@ -157,6 +159,7 @@ def plan_week(inputs: Inputs, *, folds: int = 3, backtest_days: int = 7, model: 
     )
     from staffcast.scheduler.simulation.frame import simulate_frame
     from staffcast.scheduler.staffing.requirements import requirements as staffing_requirements
+    from staffcast.team_rosters import roster_week
 
     report = progress or (lambda *args: None)
     cfg = inputs.config
@@ -190,8 +193,10 @@ def plan_week(inputs: Inputs, *, folds: int = 3, backtest_days: int = 7, model: 
         report("roster", min(seconds, limit), limit, f"objective {objective:,.0f}{bound_text}")
 
     def solve(target: pd.DataFrame):
-        roster = build_roster(target, inputs.agents, cfg, previous_roster=inputs.previous_roster,
-                              time_limit_seconds=limit, on_solution=on_solution)
+        roster = roster_week(target, inputs.agents, cfg, previous_roster=inputs.previous_roster,
+                             time_limit_seconds=limit, on_solution=on_solution, workers=workers, scheduler=scheduler,
+                             progress=lambda done, total: report("roster", limit * done / total, limit,
+                                                                 f"{done}/{total} teams"))
         gap = "" if roster.lower_bound_gap is None else f", {roster.lower_bound_gap:.1%} above the LP bound"
         report("roster", limit, limit, f"{roster.status}{gap}")
         report("simulation", 0, 1, "")
@@ -374,6 +379,9 @@ def _figures_and_report(plan: WeekPlan, out_dir: Path, inputs_summary: dict[str,
     roster = plan.roster
     solver = {"status": roster.status, "objective": roster.objective, "best bound": roster.best_bound,
               "gap": f"{roster.gap:.2%}", "week boundary": roster.week_boundary}  # no wall-clock times
+    for part in roster.teams:
+        solver[f"team {part.team}"] = (f"{part.agents} agents, {part.status}, objective {part.objective:,.1f}, "
+                                       f"bound {part.best_bound:,.1f}, gap {part.gap:.2%}")
     if roster.notes:
         solver["notes"] = "; ".join(roster.notes)
     if roster.lower_bound is not None:

@@ -94,6 +94,14 @@ def queue_history(config: PlanningConfig, path: Path, queue: str, fill_zero: boo
                             channels=(queue,))
 
 
+def queue_events(events: pd.DataFrame | None, queue: str) -> pd.DataFrame | None:
+    """The events calendar's rows naming `queue` (all columns kept, also when none does)."""
+    if events is None:
+        return None
+    mask = events["channels"].map(lambda names: queue in names).to_numpy(dtype=bool)
+    return events[mask].reset_index(drop=True)
+
+
 @dataclass(frozen=True)
 class ForecastTask:
     """Forecast one queue: history path, events frame (or None), horizon and model."""
@@ -109,9 +117,7 @@ class ForecastTask:
         from staffcast.forecast.api import run_forecast
 
         hist = queue_history(self.config, self.history, queue, self.fill_zero)
-        events = self.events
-        if events is not None:
-            events = events[events["channels"].map(lambda names: queue in names)].reset_index(drop=True)
+        events = queue_events(self.events, queue)
         return run_forecast(hist, events, self.horizon_days, model=self.model)
 
 
@@ -131,9 +137,7 @@ class BacktestTask:
         from staffcast.forecast.api import backtest, findings
 
         hist = queue_history(self.config, self.history, queue, self.fill_zero)
-        events = self.events
-        if events is not None:
-            events = events[events["channels"].map(lambda names: queue in names)].reset_index(drop=True)
+        events = queue_events(self.events, queue)
         metrics = backtest(hist, events, folds=self.folds, horizon_days=self.horizon_days, models=self.models)
         return metrics, findings(hist, events)
 
@@ -179,9 +183,7 @@ class PlanQueueTask:
         from staffcast.scheduler.staffing.requirements import requirements
 
         queue = history.channels[0]
-        events = self.events
-        if events is not None:
-            events = events[events["channels"].map(lambda names: queue in names)].reset_index(drop=True)
+        events = queue_events(self.events, queue)
         metrics = backtest(history, events, folds=self.folds, horizon_days=self.backtest_days)
         forecasted = run_forecast(history, events, self.horizon_days, model=self.model)
         needs = requirements(in_week(forecasted.frame, self.config), self.config, staff_to=self.staff_to,

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pandas as pd
 from planning_config import channel, planning_toml
+from queue_cases import write_queue_case
 from roster_cases import demand
 from typer.testing import CliRunner
 
@@ -72,3 +73,41 @@ def test_a_channel_served_by_two_teams_is_one_line_exit_2(tmp_path):
         "error: agents.csv row 5, column team: channel 'voice' is served by agents of teams 'Front' and "
         "'Back office'; each team is its own roster, so a channel's agents must all be in one team"]
     assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
+
+
+def test_run_with_teams_each_team_its_own_solve_on_a_local_cluster(tmp_path):
+    """`run --workers 2` on two queues and two teams: the requirements are those of the serial
+    per-queue run, each team's roster covers its own queue and passes the checker, and the
+    report's solver summary has a line per team. (Byte identity of the merged roster across
+    serial and cluster runs is the schedule test's above, on an instance solved to optimality:
+    here the teams stop FEASIBLE, where the search's wall-clock cap on a loaded machine decides.)"""
+    config, _, history = write_queue_case(tmp_path, queues=2, weeks=5)
+    (tmp_path / "events.csv").write_text("name,kind,start,end,channels,size\n", encoding="utf-8")
+    rows = ["agent_id,name,channels,min_hours_week,max_hours_week,team"]
+    rows += [f"A{i},Agent {i},q000,0,40,North" for i in range(3)] + [f"B{i},Agent {i},q001,0,40,South"
+                                                                      for i in range(3)]
+    (tmp_path / "agents.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    cfg = load_config(config)
+    agents = load_agents(tmp_path / "agents.csv", cfg)
+    needs = {}
+    for name, workers in [("serial", "1"), ("local", "2")]:
+        out = tmp_path / name
+        result = CliRunner().invoke(app, ["run", str(history), "--events", str(tmp_path / "events.csv"), "--config",
+                                          str(config), "--agents", str(tmp_path / "agents.csv"), "--out", str(out),
+                                          "--folds", "1", "--backtest-days", "7", "--model", "profile",
+                                          "--time-limit", "6", "--workers", workers])
+        assert result.exit_code == 0, result.output
+        needs[name] = (out / "requirements.csv").read_bytes()
+        report = (out / "report.html").read_text(encoding="utf-8")
+        assert "team North</th><td>3 agents, " in report and "team South</th><td>3 agents, " in report
+        roster = pd.read_csv(out / "roster.csv")
+        for column in ("shift_start", "shift_end"):
+            roster[column] = pd.to_datetime(roster[column]).dt.tz_convert(cfg.timezone)
+        assert check_roster(roster, agents, cfg) == []
+        by_team = roster.assign(team=roster["agent_id"].str[0]).groupby("team")["channels"].agg(
+            lambda cells: set(";".join(cells).split(";")))
+        assert by_team.to_dict() == {"A": {"q000"}, "B": {"q001"}}  # each team covers its own queue
+        coverage = pd.read_csv(out / "coverage.csv")
+        assert list(coverage["channel"].drop_duplicates()) == ["q000", "q001"]
+        assert (coverage.groupby("channel")["scheduled"].max() > 0).all()
+    assert needs["serial"] == needs["local"]
