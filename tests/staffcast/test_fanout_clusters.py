@@ -13,6 +13,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from queue_cases import write_queue_case
+from team_cases import write_team_case
 from typer.testing import CliRunner
 
 from staffcast.cli import app
@@ -153,3 +154,17 @@ def test_run_fanned_out_up_to_the_requirements_matches_the_joint_run(command_lin
     assert written["joint"] == written["serial"] == written["remote"]  # one queue: per queue = joint
     needs = pd.read_csv(tmp_path / "remote" / "requirements.csv")
     assert needs["staff"].max() > 0 and (needs["staff"] >= needs["agents"]).all()
+
+
+def test_schedule_teams_on_the_command_line_cluster_match_serial(command_line_cluster, tmp_path):
+    """Each team's roster solve a task on `dask worker` processes (daemonic: the LP bound's child
+    process must still start there): the same roster, coverage and per-team lines as serially."""
+    args = write_team_case(tmp_path)
+    written = {}
+    for name, extra in [("serial", ()), ("remote", ("--scheduler", command_line_cluster))]:
+        result = CliRunner().invoke(app, [*args, "--out", str(tmp_path / name), *extra])
+        assert result.exit_code == 0, result.output
+        teams = [line for line in result.output.splitlines() if line.startswith("  team ")]
+        assert len(teams) == 2 and "LP lower bound " in result.output, result.output
+        written[name] = ([(tmp_path / name / f).read_bytes() for f in ("roster.csv", "coverage.csv")], teams)
+    assert written["serial"] == written["remote"]
