@@ -86,3 +86,13 @@ def test_run_with_teams_each_team_its_own_solve_on_a_local_cluster(tmp_path):
         assert list(coverage["channel"].drop_duplicates()) == ["q000", "q001"]
         assert (coverage.groupby("channel")["scheduled"].max() > 0).all()
     assert needs["serial"] == needs["local"]
+
+
+def test_a_team_without_a_roster_is_named_in_the_one_line_error(tmp_path):
+    args = write_team_case(tmp_path, AGENTS.replace("E2,Kai,email,0,24,", "E2,Kai,email,48,48,"))
+    result = CliRunner().invoke(app, [*args, "--out", str(tmp_path / "out")])
+    assert result.exit_code == 2, result.output
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: "), result.output
+    assert "team 'Back office': agent E2 needs 48 h but at most 40 h fit" in lines[0]
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())

@@ -8,7 +8,7 @@ from dataclasses import replace
 
 import pandas as pd
 import pytest
-from roster_cases import EMAIL, VOICE, agent, config, demand
+from roster_cases import EMAIL, MONDAY, VOICE, agent, config, demand, stamp
 
 from staffcast.config import load_config
 from staffcast.errors import InputError
@@ -92,3 +92,29 @@ def test_team_column_parsed_blank_cell_and_shared_channel_rejected(tmp_path, pla
     assert str(info.value) == ("agents.csv row 4, column team: channel 'chat' is served by agents of teams 'Nord' "
                                "and 'Süd'; each team is its own roster, so a channel's agents must all be in one "
                                "team")
+
+
+def test_last_weeks_roster_binds_each_teams_rest_rule():
+    """V1 (front) and E1 (back) worked until 23:00 the Sunday before: with 11 hours' rest
+    neither may start at 07:00 on Monday, though both teams need staff then."""
+    cfg, agents, needs = _case()
+    needs = pd.concat([needs, demand(("email", 0, "08:00", "11:00", 1))], ignore_index=True)
+    morning = (needs["channel"] == "voice") & (needs["interval_start"] >= stamp(0, "07:00")) & (
+        needs["interval_start"] < stamp(0, "10:00"))
+    needs.loc[morning, "staff"] = 3  # all three voice agents asked for on Monday morning
+    previous = pd.DataFrame([{"agent_id": a, "date": stamp(-1, "15:00").date(), "shift_start": stamp(-1, "15:00"),
+                              "shift_end": stamp(-1, "23:00"), "breaks": "", "channels": c}
+                             for a, c in (("V1", "voice"), ("E1", "email"))])
+    teams = split_teams(agents, cfg, LIMIT)
+    results = [TeamSolve(needs, previous_roster=previous)(team) for team in teams]
+    merged = merge_results(teams, results, agents, cfg, wall_seconds=1.0)
+    assert check_roster(merged.roster, agents, cfg, assignments=merged.assignments, requirements=needs,
+                        coverage=merged.coverage, previous_roster=previous) == []
+    monday = merged.roster[merged.roster["date"] == MONDAY].set_index("agent_id")["shift_start"]
+    assert monday["V2"] == monday["V3"] == stamp(0, "07:00")
+    assert "V1" not in monday or monday["V1"] >= stamp(0, "10:00")
+    assert monday["E1"] == stamp(0, "11:00")  # the email's only agent, rested from 10:00
+    early = merged.coverage[(merged.coverage["channel"] == "voice")
+                            & (merged.coverage["interval_start"] == stamp(0, "07:00"))].iloc[0]
+    assert (early["required"], early["scheduled"]) == (3, 2)
+    assert merged.week_boundary.startswith("last week's roster carried in: 0 agents")
