@@ -1,8 +1,9 @@
 """Service benchmark: does the finished roster keep the service promise in simulation?
 
     .venv/bin/python benchmarks/service.py [--weeks generated demo] [--methods sipp mol isa] [--limit 60]
+        [--mip-limit 60]
 
-(staffcast installed; `roster_instances.py` beside this file.)
+(staffcast installed; `roster_instances.py` and `service_oracle.py` beside this file.)
 
 Two weeks: a generated one (`generated_week`: voice and chat queues, steep morning peaks,
 a two-day wave on Wednesday and Thursday, 100 agents whose contracts hold about 19% more
@@ -18,7 +19,10 @@ no roster): what a perfect roster of that plan would reach on the same data. The
 `unavoidable` is the other oracle: the agent-intervals below the plan that every roster of
 these agents must leave (`shortfall_lower_bound`: the LP relaxation of their weeks), beside
 `short`, the roster's own; where it is positive the team lacks the hours where the plan
-needs them, whatever the search.
+needs them, whatever the search. The last table per week, "best share any roster of this
+team can reach", counts the open intervals every roster leaves below the plan (SCIP's
+proven bound, `--mip-limit` seconds per MIP) and turns the count into the best share at
+target (`service_oracle`: what is proven, what is measured).
 Goals: >= 95% of open queue intervals within 0.02 of target, overall >= target, <= 10%
 more hours than SIPP.
 """
@@ -35,6 +39,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))  # roster_instances bes
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from roster_instances import demo_forecast  # noqa: E402
+from service_oracle import TOLERANCE, best_share_rows, print_best_share  # noqa: E402
 
 from staffcast.config import (  # noqa: E402
     ChannelConfig,
@@ -46,7 +51,7 @@ from staffcast.config import (  # noqa: E402
 )
 from staffcast.scheduler.inputs.agents import Agent  # noqa: E402
 from staffcast.scheduler.roster.build import build_roster  # noqa: E402
-from staffcast.scheduler.roster.model.instance import build_instance  # noqa: E402
+from staffcast.scheduler.roster.model.instance import RosterInstance, build_instance  # noqa: E402
 from staffcast.scheduler.roster.model.previous import previous_week  # noqa: E402
 from staffcast.scheduler.roster.model.shifts import local_timestamp  # noqa: E402
 from staffcast.scheduler.roster.results.view import roster_shifts  # noqa: E402
@@ -56,7 +61,6 @@ from staffcast.scheduler.staffing.requirements import requirements  # noqa: E402
 
 TZ = "Europe/Berlin"
 MONDAY = dt.date(2026, 12, 7)
-TOLERANCE = 0.02
 CONTRACT_SURPLUS = 0.19
 
 
@@ -106,14 +110,20 @@ def generated_week(seed: int = 3):
     return cfg, tuple(agents), frame, None
 
 
-def measure(cfg: PlanningConfig, needs: pd.DataFrame, coverage: pd.DataFrame | None,
-            sipp: pd.DataFrame) -> dict[str, tuple[float, float, float, float]]:
-    """Per queue channel: (share of open intervals within TOLERANCE of target, simulated
-    volume-weighted SL, target, hours / SIPP staff-hours). `coverage` None: the plan itself."""
+def simulated(cfg: PlanningConfig, needs: pd.DataFrame, coverage: pd.DataFrame | None) -> pd.DataFrame:
+    """The simulation (20 replications, seed 0) of the roster's coverage, or of the plan
+    itself when `coverage` is None, on the plan's intervals, with their `volume`."""
     frame = needs if coverage is None else coverage.merge(needs[["channel", "interval_start"]],
                                                          on=["channel", "interval_start"])
     sim = simulate_frame(frame, cfg, requirements=needs, replications=20, seed=0)
-    sim = sim.merge(needs[["channel", "interval_start", "volume"]], on=["channel", "interval_start"])
+    return sim.merge(needs[["channel", "interval_start", "volume"]], on=["channel", "interval_start"])
+
+
+def measure(cfg: PlanningConfig, needs: pd.DataFrame, coverage: pd.DataFrame | None,
+            sipp: pd.DataFrame, sim: pd.DataFrame) -> dict[str, tuple[float, float, float, float]]:
+    """Per queue channel: (share of open intervals within TOLERANCE of target, simulated
+    volume-weighted SL, target, hours / SIPP staff-hours). `coverage` None: the plan itself;
+    `sim`: its `simulated` frame."""
     out = {}
     for channel in cfg.channels:
         if channel.kind != "queue":
@@ -137,17 +147,16 @@ def short_of_plan(needs: pd.DataFrame, coverage: pd.DataFrame) -> dict[str, floa
     return both.groupby("channel")["short"].sum().to_dict()
 
 
-def unavoidable(cfg: PlanningConfig, agents, needs: pd.DataFrame, previous) -> dict[str, float]:
-    """The oracle: agent-intervals short of the plan that every roster of these agents leaves
-    (`shortfall_lower_bound`, the LP of their weeks), per queue channel."""
+def instance(cfg: PlanningConfig, agents, needs: pd.DataFrame, previous) -> RosterInstance:
+    """The roster model's data for the oracles (last week's roster for the rest rules)."""
     last = None
     if previous is not None:
         last = previous_week(roster_shifts(previous, cfg.timezone), cfg.week_start,
                              local_timestamp(cfg, cfg.week_start, 0))
-    return shortfall_lower_bound(build_instance(needs, agents, cfg, previous_week=last))
+    return build_instance(needs, agents, cfg, previous_week=last)
 
 
-def week(name: str, methods, limit: float) -> None:
+def week(name: str, methods, limit: float, mip_limit: float) -> None:
     if name == "generated":
         cfg, agents, forecast, previous = generated_week()
         plans = {m: requirements(forecast, cfg, method=m) for m in {"sipp", *methods}}
@@ -159,22 +168,29 @@ def week(name: str, methods, limit: float) -> None:
           f"{limit:g} s")
     print(f"{'method':>6} {'what':>6} {'channel':>8} {'within 0.02':>11} {'sim SL':>7} {'target':>6} "
           f"{'hours/SIPP':>10} {'LP gap':>7} {'short':>6}")
+    best = {}
     for method in methods:
         needs = plans[method]
         result = build_roster(needs, agents, cfg, previous_roster=previous, time_limit_seconds=limit)
         gap = "" if result.lower_bound_gap is None else f"{result.lower_bound_gap:.1%}"
-        short, floor = short_of_plan(needs, result.coverage), unavoidable(cfg, agents, needs, previous)
-        for what, figures in (("roster", measure(cfg, needs, result.coverage, plans["sipp"])),
-                              ("plan", measure(cfg, needs, None, plans["sipp"]))):
+        inst = instance(cfg, agents, needs, previous)
+        short, floor = short_of_plan(needs, result.coverage), shortfall_lower_bound(inst)
+        sim = simulated(cfg, needs, result.coverage)
+        ours = measure(cfg, needs, result.coverage, plans["sipp"], sim)
+        itself = measure(cfg, needs, None, plans["sipp"], simulated(cfg, needs, None))
+        for what, figures in (("roster", ours), ("plan", itself)):
             for channel, (within, overall, target, ratio) in figures.items():
                 extra = f"{gap:>7} {short.get(channel, 0.0):>6.0f}" if what == "roster" else ""
                 print(f"{method:>6} {what:>6} {channel:>8} {within:>11.1%} {overall:>7.3f} {target:>6.2f} "
                       f"{ratio:>10.2f} {extra}", flush=True)
         print(f"{method:>6} queues short of the plan: roster {sum(short.get(c, 0.0) for c in floor):,.0f} "
               f"agent-intervals, unavoidable by any roster {sum(floor.values()):,.0f}", flush=True)
+        best[method] = best_share_rows(cfg, inst, needs, result.coverage, sim, {c: f[0] for c, f in ours.items()},
+                                       {c: f[0] for c, f in itself.items()}, mip_limit)
     print("goals: within 0.02 >= 95%, sim SL >= target, hours/SIPP <= 1.10")
     print("short: agent-intervals the roster is below the plan; unavoidable: the least any roster of these "
           "agents leaves on the queue channels (LP of their weeks, `shortfall_lower_bound`)")
+    print_best_share(best, mip_limit)
 
 
 def main() -> None:
@@ -182,9 +198,11 @@ def main() -> None:
     parser.add_argument("--weeks", nargs="+", default=["generated", "demo"], choices=["generated", "demo"])
     parser.add_argument("--methods", nargs="+", default=["sipp", "mol", "isa"], choices=["sipp", "mol", "isa"])
     parser.add_argument("--limit", type=float, default=60.0)
+    parser.add_argument("--mip-limit", type=float, default=60.0,
+                        help="seconds per short-interval MIP (SCIP; its proven bound at the limit is printed)")
     args = parser.parse_args()
     for name in args.weeks:
-        week(name, args.methods, args.limit)
+        week(name, args.methods, args.limit, args.mip_limit)
 
 
 if __name__ == "__main__":
