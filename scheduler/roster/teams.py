@@ -105,7 +105,8 @@ def merge_results(teams: Sequence[Team], results: Sequence[RosterResult], agents
     channel_rank = {name: i for i, name in enumerate(config.channel_names)}
 
     def ordered(frames: list[pd.DataFrame], key: str, ranks: dict) -> pd.DataFrame:
-        frame = pd.concat(frames, ignore_index=True)
+        # a team without shifts has an empty frame of untyped columns: left out, it keeps the dtypes
+        frame = pd.concat([f for f in frames if len(f)] or frames[:1], ignore_index=True)
         order = frame[key].map(ranks).to_numpy()
         return frame.iloc[order.argsort(kind="stable")].reset_index(drop=True)
 

@@ -118,3 +118,16 @@ def test_last_weeks_roster_binds_each_teams_rest_rule():
                             & (merged.coverage["interval_start"] == stamp(0, "07:00"))].iloc[0]
     assert (early["required"], early["scheduled"]) == (3, 2)
     assert merged.week_boundary.startswith("last week's roster carried in: 0 agents")
+
+
+def test_a_team_without_shifts_leaves_the_merged_frames_typed():
+    cfg = config(channels=(VOICE, EMAIL), seconds=4.0)
+    agents = (replace(agent("V1"), team="front"), replace(agent("E1", ("email",)), team="back"))
+    needs = demand(("voice", 0, "07:00", "15:00", 1))
+    teams = split_teams(agents, cfg, 4.0)
+    results = [TeamSolve(needs)(team) for team in teams]
+    assert [len(r.roster) for r in results] == [1, 0]
+    merged = merge_results(teams, results, agents, cfg, wall_seconds=1.0)
+    pd.testing.assert_frame_equal(merged.roster, results[0].roster)
+    pd.testing.assert_frame_equal(merged.assignments, results[0].assignments)
+    assert str(merged.roster["shift_start"].dtype).startswith("datetime64")
