@@ -89,14 +89,14 @@ def truth_needs(truth: pd.DataFrame, now: pd.Timestamp, config) -> pd.DataFrame:
 
 
 def known_day(forecast: pd.DataFrame, truth: pd.DataFrame) -> pd.DataFrame:
-    """`forecast` with the surge day's rows (volume and band) taken from `truth`."""
+    """`forecast` with the surge day's rows taken from `truth`, the band closed on the volume."""
     key = ["channel", "interval_start"]
     index = forecast.set_index(key).index
     known = truth.set_index(key)
     mask = index.isin(known.index)
     out = forecast.copy()
-    for col in ("volume", "volume_lo", "volume_hi"):
-        out.loc[mask, col] = known.loc[index[mask], col].to_numpy(float)
+    for col in ("volume", "volume_lo", "volume_hi"):  # known exactly: no band
+        out.loc[mask, col] = known.loc[index[mask], "volume"].to_numpy(float)
     return out
 
 

@@ -13,6 +13,7 @@ import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from staffcast.errors import InputError
@@ -79,6 +80,20 @@ def intraday_lengths(config):
     return dataclasses.replace(config, shifts=dataclasses.replace(config.shifts, lengths_hours=tuple(lengths)))
 
 
+def upper_volume(forecast: pd.DataFrame, week) -> np.ndarray:
+    """The forecast's 80% upper volume (`volume_hi`, contacts; `volume` where the band is
+    missing) on the week's grid, channels x intervals: what the re-plan prices a queue's
+    carried backlog at."""
+    from staffcast.scheduler.roster.model.demand import demand_arrays
+
+    cfg = week.config
+    rows = forecast[forecast["channel"].isin(cfg.channel_names)]
+    upper = np.fmax(rows["volume_hi"].to_numpy(float), rows["volume"].to_numpy(float))
+    frame = pd.DataFrame({"channel": rows["channel"], "interval_start": rows["interval_start"], "volume": upper,
+                          "aht_seconds": 0.0, "staff": 0})
+    return demand_arrays(frame, cfg, week.horizon).volume
+
+
 def replan_day(plan: Plan, actuals: pd.DataFrame, now: pd.Timestamp, *, dtime: float | None = None,
                replications: int = 20, backlog: bool = True) -> IntradayResult:
     """Reforecast, restaff and re-plan the rest of `now`'s day of `plan` from `actuals`
@@ -118,6 +133,7 @@ def replan_day(plan: Plan, actuals: pd.DataFrame, now: pd.Timestamp, *, dtime: f
                                         if c.name == "channel" else c, ignore_index=True)
     week = week_grid(week_needs, plan.agents, cfg)
     day = build_day(week, roster_shifts(plan.roster, cfg.timezone), plan.coverage, now)
+    day = dataclasses.replace(day, backlog_volume=upper_volume(window, week))
     result = replan(day, dtime=dtime or DTIME, backlog=backlog)
     shifts = new_shifts(result)
     roster = roster_frame(shifts)

@@ -57,7 +57,10 @@ class DayInstance:
     the first interval that may change; `last`: one past the last interval an open shift
     can reach; `planned[i, t]`: the channel open shift i covers in interval t under the
     plan (absent: on a break or idle); `fixed[c, t]`: agents of shifts outside the re-plan
-    covering channel c in interval t; `hours[a]`: agent a's planned hours this week."""
+    covering channel c in interval t; `hours[a]`: agent a's planned hours this week;
+    `backlog_volume[c, t]`: the contacts a queue's carried backlog is priced at (the
+    reforecast's upper band, `staffcast.intraday.replan_day`; None: the requirement's
+    volume)."""
 
     week: RosterInstance
     shifts: tuple[WorkedShift, ...]
@@ -67,6 +70,7 @@ class DayInstance:
     planned: dict[tuple[int, int], int]
     fixed: np.ndarray
     hours: tuple[float, ...]
+    backlog_volume: np.ndarray | None = None
 
     @property
     def config(self) -> PlanningConfig:

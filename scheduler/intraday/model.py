@@ -175,8 +175,10 @@ def backlog_terms(model: cp_model.CpModel, day: DayInstance, coverage) -> rules.
     whose backlog outlives an interval (`backlog_decay` >= `MIN_DECAY`).
 
     Work arrives at the interval's load, ``volume x effective handle time / interval``
-    busy slots (chat: the stretched handle time of `concurrency` contacts at once); the
-    slots serving it are those of the simulation and the Erlang projection,
+    busy slots (chat: the stretched handle time of `concurrency` contacts at once), at
+    `day.backlog_volume` where given (the reforecast's upper band: the backlog is convex in
+    the load, so a load above the forecast costs more than one below it saves, and a queue
+    without patience never sheds it); the slots serving it are those of the simulation and the Erlang projection,
     ``concurrency x floor(coverage x (1 - shrinkage))`` (a fraction of an agent answers
     nothing: variables `{channel}_productive_{t}`). What they cannot serve waits:
     ``carry_t >= decay x carry_{t-1} + load_t - slots_t`` (slot-intervals of work, in
@@ -189,12 +191,13 @@ def backlog_terms(model: cp_model.CpModel, day: DayInstance, coverage) -> rules.
     week, q = day.week, BACKLOG_UNITS
     step = day.config.interval_minutes
     span = np.arange(day.first, day.last)
+    volume = week.demand.volume if day.backlog_volume is None else day.backlog_volume
     terms: rules.Terms = []
     for c, channel in enumerate(day.config.channels):
         decay = backlog_decay(channel, step) if channel.kind == "queue" else 0.0
         if decay < MIN_DECAY:
             continue
-        load = week.demand.volume[c, span] * effective_aht(channel, week.demand.aht_seconds[c, span]) / (step * 60.0)
+        load = volume[c, span] * effective_aht(channel, week.demand.aht_seconds[c, span]) / (step * 60.0)
         work = np.round(q * load).astype(np.int64)
         share = Fraction(1.0 - channel.shrinkage).limit_denominator(100)
         keep = int(round(decay * 100))
