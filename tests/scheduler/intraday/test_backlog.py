@@ -13,6 +13,7 @@ import pandas as pd
 from roster_cases import agent, config, stamp
 
 from staffcast.config import ChannelConfig
+from staffcast.intraday import upper_volume
 from staffcast.intraday_config import IntradayConfig
 from staffcast.scheduler.intraday.day import build_day, week_grid
 from staffcast.scheduler.intraday.model import backlog_decay, build_replan_model
@@ -26,7 +27,7 @@ AHT = 300.0
 PEAK = ("11:00", "11:30")
 
 
-def _case():
+def _case(peak_load=5.0):
     cfg = config(channels=(CHAT,), lengths=(8.0,), starts=("07:00",), break_minutes=60)
     cfg = dataclasses.replace(cfg, intraday=IntradayConfig(max_overtime_minutes=0, early_leave=False))
     agents = tuple(agent(a, channels=("chat",)) for a in "ABCD")
@@ -36,7 +37,7 @@ def _case():
     needs, t = [], stamp(0, "07:00")
     while t < stamp(0, "15:00"):
         peak = f"{t:%H:%M}" in PEAK
-        load = 5.0 if peak else 2.0  # busy agents: 4 on shift fall 1 behind in each peak interval
+        load = peak_load if peak else 2.0  # busy agents: 4 on shift fall behind above 4
         needs.append(("chat", t, load * 1800.0 / AHT, AHT, 7 if peak else 3))
         t += pd.Timedelta(minutes=30)
     needs = pd.DataFrame(needs, columns=["channel", "interval_start", "volume", "aht_seconds", "staff"])
@@ -61,8 +62,8 @@ def _simulated(needs, agents_per_interval) -> float:
     return float((res.service_level * volume).sum() / volume.sum())
 
 
-def _day():
-    cfg, agents, roster, needs = _case()
+def _day(peak_load=5.0):
+    cfg, agents, roster, needs = _case(peak_load)
     day = build_day(week_grid(needs, agents, cfg), roster_shifts(roster, cfg.timezone), _coverage(roster, needs, cfg),
                     stamp(0, "10:00"))
     return day, needs, next(i for i, o in enumerate(day.open) if day.agents[o.agent].agent_id == "A")
@@ -111,3 +112,25 @@ def test_the_backlog_aware_cost_moves_the_lunch_away_from_the_peak_and_simulates
     new_level = _simulated(needs, _on_duty(day, new.lunch[a]))
     assert new_level > old_level + 0.02
     assert new.objective_before > new.objective  # the backlog-aware cost agrees it buys service
+
+
+def test_the_backlog_is_priced_at_the_upper_band():
+    """At the forecast the peak just fits (4 busy agents of 4): no backlog, the lunch stays;
+    priced at an upper band of 5 busy agents in the peak it moves clear, which is the better
+    day when the band comes true."""
+    day, _, a = _day(peak_load=4.0)
+    surge, needs, _ = _day(peak_load=5.0)
+    assert replan(day, dtime=5.0).lunch[a] == day.open[a].lunch
+    hedged = replan(dataclasses.replace(day, backlog_volume=surge.week.demand.volume), dtime=5.0)
+    assert day.week.horizon.stamp(hedged.lunch[a]) == stamp(0, "10:00")
+    assert _simulated(needs, _on_duty(day, hedged.lunch[a])) > _simulated(needs, _on_duty(day, day.open[a].lunch))
+
+
+def test_upper_volume_places_the_band_on_the_grid():
+    day, needs, _ = _day()
+    forecast = needs.assign(volume_hi=needs["volume"] * 1.5)
+    forecast.loc[0, "volume_hi"] = float("nan")  # no band: the volume
+    upper = upper_volume(forecast, day.week)
+    t = [int(round(day.week.horizon.index_of(s))) for s in needs["interval_start"]]
+    assert np.allclose(upper[0, t[1:]], needs["volume"].to_numpy()[1:] * 1.5)
+    assert upper[0, t[0]] == needs["volume"].iloc[0]
