@@ -148,6 +148,15 @@ def solve_roster(rm: RosterModel, *, limit: float, workers: int, seed: int,
     def fits(cost: float) -> bool:
         return time.perf_counter() + cost * built_seconds < cap
 
+    stopped_at = []  # the wall-clock deadlines a stage ran into (it then stopped short of its work)
+
+    def until(deadline: float, result):
+        """`result`, noting when its stage ran into the wall-clock `deadline` (stopped short of
+        its deterministic work, or gave up: the outcome may then depend on the machine's load)."""
+        if time.perf_counter() >= deadline - 0.05:
+            stopped_at.append(deadline)
+        return result
+
     def timed_out() -> InputError:
         return InputError("", f"no roster found within the time limit of {limit:g} s (building the model took "
                           f"{built_seconds:.1f} s of it on this machine now); raise --time-limit "
@@ -157,31 +166,31 @@ def solve_roster(rm: RosterModel, *, limit: float, workers: int, seed: int,
     if time.perf_counter() >= cap:
         raise timed_out()
     greedy = greedy_solution(inst)
-    breaks, cover = cover_for(inst, greedy.shift_of, deadline=cap)
+    breaks, cover = until(cap, cover_for(inst, greedy.shift_of, deadline=cap))
     if breaks or cover:  # lunches and channels from the coverage LP: it keeps up with the deferred plans
         greedy = Solution(greedy.shift_of, breaks, cover)
-    best = _complete(rm, greedy, complete, seed, cap) if time.perf_counter() < cap else None
+    best = until(cap, _complete(rm, greedy, complete, seed, cap)) if time.perf_counter() < cap else None
     if best is not None:
         progress.report(best[0] / SCALE, None)
     skipped = False  # a stage left out because its wall-time estimate did not fit
     guided = None
     if fits(budget.lp_cost + budget.complete_cost + budget.final_cost):
-        guided = lp_start(inst, budget.lp_share * limit, seed,
-                          deadline=cap - max(1.0, (budget.complete_cost + budget.final_cost) * built_seconds),
-                          relax_and_fix=limit >= budget.relax_fix_when * agents)
+        lp_deadline = cap - max(1.0, (budget.complete_cost + budget.final_cost) * built_seconds)
+        guided = until(lp_deadline, lp_start(inst, budget.lp_share * limit, seed, deadline=lp_deadline,
+                                             relax_and_fix=limit >= budget.relax_fix_when * agents))
     else:
         skipped = True
     if guided is not None and shuffle:
-        dealt, _ = reshuffle(inst, guided.shift_of, shuffle, seed, deadline=cap - 1.0)
+        dealt, _ = until(cap - 1.0, reshuffle(inst, guided.shift_of, shuffle, seed, deadline=cap - 1.0))
         guided = replace(guided, shift_of=dealt)
     if guided is not None:
-        candidate = _complete(rm, guided, complete, seed, cap) if time.perf_counter() < cap else None
+        candidate = until(cap, _complete(rm, guided, complete, seed, cap)) if time.perf_counter() < cap else None
         if candidate is not None and (best is None or candidate[0] < best[0]):
             best = candidate
             progress.report(best[0] / SCALE, None)
 
     # ------------------------------------------------------------------ polish
-    cut = skipped or time.perf_counter() >= cap - 1.0
+    cut = skipped or bool(stopped_at) or time.perf_counter() >= cap - 1.0
     keep = max(final, budget.final_cost * built_seconds)  # wall seconds kept for the last run
     if best is not None:
         after = 2 * shuffle + 1.0 if shuffle else 0.0  # the last reshuffle and its completion
@@ -197,15 +206,17 @@ def solve_roster(rm: RosterModel, *, limit: float, workers: int, seed: int,
             cut = True
         if shuffle and fits(budget.complete_cost + budget.final_cost):
             current = rm.solution(best[1])
-            dealt, _ = reshuffle(inst, current.shift_of, shuffle, seed, deadline=cap - keep)
+            dealt, _ = until(cap - keep, reshuffle(inst, current.shift_of, shuffle, seed, deadline=cap - keep))
             if dealt != current.shift_of and fits(budget.complete_cost + budget.final_cost):
-                candidate = _complete(rm, replace(current, shift_of=dealt), shuffle, seed, cap - keep)
+                dealt_week = replace(current, shift_of=dealt)
+                candidate = until(cap - keep, _complete(rm, dealt_week, shuffle, seed, cap - keep))
                 if candidate is not None and candidate[0] < best[0]:
                     best = candidate
                     progress.report(best[0] / SCALE, None)
         elif shuffle:
             cut = True
         set_hint(rm.model, best[1])
+    cut = cut or bool(stopped_at)
 
     # ------------------------------------------------------------------ last whole-model run
     if best is not None and not fits(budget.final_cost):  # no time to load the whole model again
