@@ -82,7 +82,7 @@ class Budget:
     round_dtime: float = 2.0
     shuffle_when: float = 0.2
     relax_fix_when: float = 0.2
-    overhead_per_constraint: float = 1.5e-4
+    overhead_per_constraint: float = 3.5e-4
     first_cost: float = 1.5
     lp_cost: float = 4.0
     complete_cost: float = 0.6
