@@ -11,6 +11,7 @@ objective` bounds how far from optimal a roster can be.
 from __future__ import annotations
 
 import multiprocessing
+import os
 import signal
 import time
 from collections import defaultdict
@@ -127,6 +128,7 @@ def _bound_into(inst: RosterInstance, pipe) -> None:  # pragma: no cover - runs 
     # with SIGTERM at the limit, which must end it silently (no traceback on stderr)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    os.nice(19)  # the search comes first: on a loaded machine the bound takes only the CPU it leaves
     try:
         pipe.send(lp_lower_bound(inst))
     except Exception as exc:  # noqa: BLE001 - the parent reports the bound as missing
@@ -138,6 +140,9 @@ def _bound_into(inst: RosterInstance, pipe) -> None:  # pragma: no cover - runs 
 class ConcurrentBound:
     """The LP lower bound computed in a child process while the search runs, so it costs
     the roster stage no time on a machine with a second core (the search's LNS uses one).
+    The child runs at the lowest CPU priority (nice 19): on a loaded machine it takes only
+    what the search leaves, so it never slows the search's deterministic work (it may then
+    not finish in time: `result` is None).
 
     `result(deadline)` waits for it until `deadline` (a `time.perf_counter()` value) and
     returns None when it has not finished by then (or when not `enabled`); leaving the

@@ -3,6 +3,7 @@ computed inline, or nothing when it cannot finish by the deadline."""
 
 from __future__ import annotations
 
+import os
 import time
 
 import pytest
@@ -24,6 +25,17 @@ def test_the_bound_from_the_child_process_is_the_inline_bound():
     with ConcurrentBound(inst) as bound:
         value = bound.result(deadline=time.perf_counter() + 60)
     assert value == pytest.approx(lp_lower_bound(inst), rel=1e-12) and value > 0
+
+
+def test_the_bound_takes_only_the_cpu_the_search_leaves(monkeypatch):
+    # the child runs at the lowest priority, so on a loaded machine the search (whose
+    # deterministic budget is what makes the roster repeatable) is not slowed by it
+    from staffcast.scheduler.roster.search import lower_bound
+
+    monkeypatch.setattr(lower_bound, "lp_lower_bound", lambda inst: os.getpriority(os.PRIO_PROCESS, 0))
+    with ConcurrentBound(instance()) as bound:
+        child = bound.result(deadline=time.perf_counter() + 60)
+    assert child == 19
 
 
 def test_no_bound_when_the_deadline_has_passed_or_none_was_asked_for():
