@@ -8,8 +8,7 @@ LP-guided search finds its solutions, where the interleaved portfolio of two wor
 the same time with LNS workers. The budget: on the sample's 170-agent surge day the search
 has its final solution by 4 deterministic seconds (5 finds no better; 3 stops short of it)
 and proves no optimum, its bound staying ~11% below (benchmarks/intraday_replan.py
-measures the solve). `roster_frame`,
-`assignments` and `changes` read the solution back.
+measures the solve). `roster_frame`, `assignments` and `changes` read the solution back.
 """
 
 from __future__ import annotations
