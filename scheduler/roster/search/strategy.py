@@ -65,7 +65,8 @@ class Budget:
     reshuffles and relax-and-fix run only when the limit gives this many seconds per agent.
     `overhead_per_constraint`: the wall seconds the stages CP-SAT's clock does not count
     (instance, LPs, starting rosters, reading the model) take per constraint of the
-    model, kept out of the LNS's share so that a typical run ends near the limit.
+    model, kept out of the LNS's share so that a typical run on an idle machine ends
+    a little before the limit (room for load).
 
     The wall-clock cap: `*_cost` are each stage's wall time in multiples of the wall
     seconds building the instance and model took in this run (which follow the model's
