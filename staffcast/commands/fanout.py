@@ -75,6 +75,7 @@ def staff_requirements(frame, cfg, options: dict, *, workers: int | None, schedu
     order = frame["channel"].drop_duplicates().tolist()
     parts = [frame[frame["channel"] == name] for name in order]
     with progress_bar(Console(stderr=True), "staff") as report:
-        pieces = map_queues(StaffTask(cfg, options), parts, workers=workers, scheduler=scheduler, progress=report)
+        pieces = map_queues(StaffTask(cfg, options), parts, workers=workers, scheduler=scheduler, progress=report,
+                            batches_per_worker=4)
     req = pd.concat([piece.set_axis(part.index) for piece, part in zip(pieces, parts, strict=True)])
     return req.sort_index().reset_index(drop=True)
