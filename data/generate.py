@@ -367,6 +367,7 @@ min_rest_hours = 11
 [weights]  # relative objective weights: coverage per staff-interval short/over, cost per
 # currency unit, then soft rules (days off together, stable starts, fair hours)
 under_coverage = 100.0
+short_interval = 10.0  # a queue interval below plan at all, in missing agents' worth
 over_coverage = 1.0
 cost = 0.05
 consecutive_days_off = 5.0

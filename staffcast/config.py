@@ -90,10 +90,13 @@ class RulesConfig:
 
 @dataclass(frozen=True)
 class WeightsConfig:
-    """Objective weights: under-coverage per missing agent-interval, over-coverage per
-    extra agent-interval, labour cost per currency unit, and the soft rules."""
+    """Objective weights: under-coverage per missing agent-interval, a queue interval below
+    its plan at all (`short_interval`, in missing agents' worth, once per interval),
+    over-coverage per extra agent-interval, labour cost per currency unit, and the soft
+    rules."""
 
     under_coverage: float = 100.0
+    short_interval: float = 10.0
     over_coverage: float = 1.0
     cost: float = 0.05
     consecutive_days_off: float = 5.0
@@ -490,7 +493,7 @@ def load_config(path: str | Path, *, needs: Collection[str] = ROSTER,
         "min_rest_hours": dict(low=0, high=48),
     })
     weights = _simple(toml, doc.get("weights", {}), "weights", WeightsConfig, {
-        k: dict(low=0.0) for k in ("under_coverage", "over_coverage", "cost",
+        k: dict(low=0.0) for k in ("under_coverage", "short_interval", "over_coverage", "cost",
                                    "consecutive_days_off", "start_stability", "fairness")
     })
     solver = _simple(toml, doc.get("solver", {}), "solver", SolverConfig, {

@@ -24,7 +24,7 @@ VOICE = ChannelConfig("voice", "queue", 0.3, 0.8, 20, open_from=dt.time(7), open
 CHAT = ChannelConfig("chat", "queue", 0.3, 0.8, 60, concurrency=2)
 EMAIL = ChannelConfig("email", "deferred", 0.3, response_hours=4, open_from=dt.time(8), open_until_minutes=22 * 60,
                       importance=0.5)
-NO_SOFT = WeightsConfig(consecutive_days_off=0, start_stability=0, fairness=0)
+NO_SOFT = WeightsConfig(consecutive_days_off=0, start_stability=0, fairness=0, short_interval=0)
 RULES = RulesConfig(5, 11.0)
 
 

@@ -67,7 +67,8 @@ def add_coverage(model: cp_model.CpModel, inst: RosterInstance,
         for t in range(n_t):
             required = int(inst.demand.staff[c, t])
             if channel.kind != "deferred" or not inst.open[c, t]:
-                terms += rules.under_coverage_terms(model, coverage[t], required, under[t], f"{channel.name}_{t}")
+                terms += rules.under_coverage_terms(model, coverage[t], required, under[t], f"{channel.name}_{t}",
+                                                    inst.short_interval_cost(c))
             if any((g, c, t) in cover for g in groups):
                 terms += rules.over_coverage_terms(model, coverage[t], required, upper, over[t],
                                                   f"{channel.name}_{t}")

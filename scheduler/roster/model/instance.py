@@ -80,6 +80,14 @@ class RosterInstance:
         base = self.config.weights.under_coverage * self.config.channels[c].importance * SCALE
         return tuple(int(round(base * s)) for s in UNDER_SLOPES)
 
+    def short_interval_cost(self, c: int) -> int:
+        """Integer cost of an interval of queue channel c below its requirement at all, once
+        however many agents it misses (`[weights] short_interval` missing agents' worth at the
+        channel's flat cost); 0 for deferred channels, whose work waits."""
+        if self.config.channels[c].kind == "deferred":
+            return 0
+        return int(round(self.config.weights.short_interval * self.under_costs(c)[0]))
+
     def late_cost(self, c: int) -> int:
         """Integer cost of one agent-interval of deferred channel c's work for every open
         interval the roster stays behind the staffing plan: the channel's full

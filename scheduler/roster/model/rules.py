@@ -62,14 +62,17 @@ WEEKEND_DAYS = (5, 6)
 
 
 def under_coverage_terms(model: cp_model.CpModel, coverage: cp_model.LinearExprT, required: int,
-                         costs: Sequence[int], name: str) -> Terms:
-    """Convex piecewise-linear penalty of the missing agents `max(0, required - coverage)`.
+                         costs: Sequence[int], name: str, short_cost: int = 0) -> Terms:
+    """Convex piecewise-linear penalty of the missing agents `max(0, required - coverage)`,
+    plus `short_cost` once when the interval misses any.
 
     The missing count is split into unit segments costing `costs[0] <= costs[1] <= ...`
     (the last cost applies to all deeper segments), so one missing agent in an interval
     costs less than half of two missing in the same interval; minimisation fills the
-    cheap segments first. Variables `{name}_missing_{k}` (the k-th missing agent) and
-    `{name}_missing_deep`.
+    cheap segments first. `short_cost` > 0 charges the first segment once more: the
+    segments are then filled in order (`missing_{k+1}` only with `missing_k`), so
+    `{name}_missing_1` says whether the interval is short at all. Variables
+    `{name}_missing_{k}` (the k-th missing agent) and `{name}_missing_deep`.
     """
     if required <= 0:
         return []
@@ -82,7 +85,22 @@ def under_coverage_terms(model: cp_model.CpModel, coverage: cp_model.LinearExprT
         terms.append((deep, costs[-1]))
         segments.append(deep)
     model.Add(coverage + sum(segments) >= required)
+    if short_cost > 0:
+        terms += interval_short_terms(model, segments, rest, short_cost)
     return terms
+
+
+def interval_short_terms(model: cp_model.CpModel, segments: Sequence[cp_model.IntVar], rest: int,
+                         short_cost: int) -> Terms:
+    """An interval below its requirement at all costs `short_cost`: the missing-agent
+    `segments` (unit booleans, then a deep count of up to `rest`) are filled in order, so
+    the first says whether any agent is missing, and it carries the cost."""
+    units = segments[:-1] if rest > 0 else segments
+    for before, after in zip(units, units[1:]):
+        model.AddImplication(after, before)
+    if rest > 0:
+        model.Add(segments[-1] <= rest * units[-1])
+    return [(segments[0], short_cost)]
 
 
 def deferred_coverage_terms(model: cp_model.CpModel, coverage: Sequence[cp_model.LinearExprT],

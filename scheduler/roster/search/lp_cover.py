@@ -124,6 +124,14 @@ def add_coverage_lp(solver: pywraplp.Solver, inst: RosterInstance,
                     segments.append(solver.NumVar(0.0, rest, ""))
                     objective.SetCoefficient(segments[-1], costs[-1])
                 solver.Add(cov + sum(segments) >= required)
+                short_cost = inst.short_interval_cost(c)
+                if short_cost > 0:  # `rules.interval_short_terms`: segments in order, the first charged
+                    units = segments[:-1] if rest > 0 else segments
+                    for before, after in zip(units, units[1:]):
+                        solver.Add(after <= before)
+                    if rest > 0:
+                        solver.Add(segments[-1] <= rest * units[-1])
+                    objective.SetCoefficient(segments[0], costs[0] + short_cost)
             if coverage[c][t] and over_costs[t]:
                 over = solver.NumVar(0.0, inf, "")
                 solver.Add(over >= cov - required)

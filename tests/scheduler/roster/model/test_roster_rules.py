@@ -182,7 +182,7 @@ def test_soft_penalty_is_reported_apart_from_the_staffing_cost():
     # A, off on Wednesdays, must work exactly 4 x 8 h: Mon, Tue, Thu, Fri cover the demand,
     # which leaves Wednesday an isolated day off (weight 5); Wednesday itself is short
     # (16 intervals x 100) whatever the roster, so the staffing cost meets the LP bound
-    cfg = config(weights=WeightsConfig(consecutive_days_off=5.0, start_stability=0, fairness=0))
+    cfg = config(weights=WeightsConfig(consecutive_days_off=5.0, start_stability=0, fairness=0, short_interval=0))
     req = demand(*[("voice", d, "07:00", "15:00", 1) for d in range(5)])
     result = solve(req, [agent("A", low=32.0, high=32.0, off_days=(2,))], cfg)
     assert result.status == "OPTIMAL"
