@@ -96,7 +96,7 @@ def interval_short_terms(model: cp_model.CpModel, segments: Sequence[cp_model.In
     `segments` (unit booleans, then a deep count of up to `rest`) are filled in order, so
     the first says whether any agent is missing, and it carries the cost."""
     units = segments[:-1] if rest > 0 else segments
-    for before, after in zip(units, units[1:]):
+    for before, after in zip(units, units[1:], strict=False):
         model.AddImplication(after, before)
     if rest > 0:
         model.Add(segments[-1] <= rest * units[-1])

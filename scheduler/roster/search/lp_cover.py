@@ -127,7 +127,7 @@ def add_coverage_lp(solver: pywraplp.Solver, inst: RosterInstance,
                 short_cost = inst.short_interval_cost(c)
                 if short_cost > 0:  # `rules.interval_short_terms`: segments in order, the first charged
                     units = segments[:-1] if rest > 0 else segments
-                    for before, after in zip(units, units[1:]):
+                    for before, after in zip(units, units[1:], strict=False):
                         solver.Add(after <= before)
                     if rest > 0:
                         solver.Add(segments[-1] <= rest * units[-1])
