@@ -10,7 +10,8 @@ interchangeable for coverage).
 
 Hard rules: skills, availability, at most one shift a day, max days a week, min rest
 between shifts (also from last week's ends), contract hours. Coverage is soft (convex
-under-coverage by depth weighted by channel importance, light over-coverage), so demand
+under-coverage by depth weighted by channel importance, a charge per queue interval short
+at all, light over-coverage), so demand
 above the staff available never makes the model infeasible; a deferred channel's
 coverage is cumulative over its open intervals: the roster must keep up with the staffing
 plan (which already lets contacts wait within their response window) and may work ahead
