@@ -170,5 +170,31 @@ def test_generator_is_deterministic(tmp_path, history):
     generate.main(tmp_path)
     assert time.perf_counter() - began < 30
     pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "history.parquet"), history)
-    for name in ["history.parquet", "events.csv", "agents.csv", "planning.toml"]:
+    assert parquet_layout(tmp_path / "history.parquet") == parquet_layout(DATA / "history.parquet")
+    for name in ["events.csv", "agents.csv", "planning.toml"]:
         assert (tmp_path / name).read_bytes() == (DATA / name).read_bytes(), name
+
+
+def parquet_layout(path: Path) -> dict:
+    """Everything a Parquet file holds but its data and the writing libraries' version stamps.
+
+    The stamps (``created_by``, pandas' ``pandas_version`` and ``creator``) change with every
+    pandas or pyarrow release, so the bytes of ``history.parquet`` cannot be compared across
+    installs; the Arrow schema, the pandas metadata otherwise, the row groups and the codec can.
+    """
+    import json
+
+    import pyarrow.parquet as pq
+
+    meta = pq.ParquetFile(path).metadata
+    schema = meta.schema.to_arrow_schema()
+    pandas_meta = json.loads(schema.metadata[b"pandas"])
+    pandas_meta.pop("pandas_version")
+    pandas_meta.pop("creator")
+    groups = [meta.row_group(i) for i in range(meta.num_row_groups)]
+    return {
+        "schema": schema.remove_metadata(),
+        "pandas": pandas_meta,
+        "rows": [g.num_rows for g in groups],
+        "codecs": [[g.column(c).compression for c in range(g.num_columns)] for g in groups],
+    }
