@@ -61,6 +61,13 @@ def shortfall_model(solver: pywraplp.Solver, inst: RosterInstance, *,
     somewhere in its window, working agents split freely among their channels. Returns
     `missing[c, t]` for every queue channel c and interval t with a requirement: agents
     short of it, in [0, requirement]."""
+    return coverage_model(solver, inst, integral=integral)[0]
+
+
+def coverage_model(solver: pywraplp.Solver, inst: RosterInstance, *, integral: bool = False) -> tuple[dict, dict]:
+    """`shortfall_model`'s relaxation, returning `(missing, coverage)`: `coverage[c, t]`
+    is the linear expression of the agents working channel c in interval t (scheduled,
+    before shrinkage), for the same keys as `missing`."""
     counts = agents_weeks(solver, inst, with_cost=False, integral=integral)
     breaks = {}
     for (g, s), count in counts.items():
@@ -79,7 +86,7 @@ def shortfall_model(solver: pywraplp.Solver, inst: RosterInstance, *,
                 solver.Add(sum(split) <= sum(working[g][t]))
                 for c, var in zip(channels, split, strict=True):
                     coverage[c, t].append(var)
-    missing = {}
+    missing, covered = {}, {}
     for c, channel in enumerate(inst.config.channels):
         if channel.kind != "queue":
             continue
@@ -87,8 +94,9 @@ def shortfall_model(solver: pywraplp.Solver, inst: RosterInstance, *,
             need = float(inst.demand.staff[c, t])
             if need > 0:
                 missing[c, t] = solver.NumVar(0.0, need, "")
-                solver.Add(sum(coverage[c, t]) + missing[c, t] >= need)
-    return missing
+                covered[c, t] = sum(coverage[c, t])
+                solver.Add(covered[c, t] + missing[c, t] >= need)
+    return missing, covered
 
 
 def agents_weeks(solver: pywraplp.Solver, inst: RosterInstance, *, with_cost: bool,

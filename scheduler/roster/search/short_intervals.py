@@ -62,10 +62,20 @@ def short_interval_bound(inst: RosterInstance, seconds: float = 60.0, channels: 
     solver.SuppressOutput()
     missing = shortfall_model(solver, inst, integral=integral_shifts)
     ours = [(c, t, var) for (c, t), var in missing.items() if c in wanted]
+    flags = []
     for c, t, var in ours:
         short = solver.BoolVar("")
         solver.Add(var <= float(inst.demand.staff[c, t]) * short)
-        solver.Objective().SetCoefficient(short, 1.0)
+        flags.append(short)
+    return minimise_count(solver, flags, intervals=len(ours), seconds=seconds, threads=threads, started=started)
+
+
+def minimise_count(solver: pywraplp.Solver, flags: list, *, intervals: int, seconds: float, threads: int,
+                   started: float) -> ShortIntervals:
+    """Minimise the sum of the binaries `flags` (one per interval counted) with SCIP for at
+    most `seconds`; its proven bound rounded up, and its best count, as `ShortIntervals`."""
+    for flag in flags:
+        solver.Objective().SetCoefficient(flag, 1.0)
     solver.Objective().SetMinimization()
     solver.SetNumThreads(threads)
     solver.SetTimeLimit(max(int(seconds * 1000), 1))
@@ -74,14 +84,14 @@ def short_interval_bound(inst: RosterInstance, seconds: float = 60.0, channels: 
     statuses = {pywraplp.Solver.OPTIMAL: "OPTIMAL", pywraplp.Solver.FEASIBLE: "FEASIBLE",
                 pywraplp.Solver.NOT_SOLVED: "NOT_SOLVED"}
     if status not in statuses:
-        raise RuntimeError("the short-interval MIP did not solve")
+        raise RuntimeError("the interval-count MIP did not solve")
     found = status in (pywraplp.Solver.OPTIMAL, pywraplp.Solver.FEASIBLE)
     best = solver.Objective().Value() if found else None
-    dual = solver.Objective().BestBound() if ours else 0.0
+    dual = solver.Objective().BestBound() if flags else 0.0
     if best is not None:
         dual = min(dual, best)
     bound = max(math.ceil(dual - TOLERANCE), 0)
     incumbent = None if best is None else int(round(best))
     gap = None if incumbent is None else (0.0 if incumbent == 0 else (incumbent - bound) / incumbent)
-    return ShortIntervals(bound=bound, incumbent=incumbent, intervals=len(ours), status=statuses[status], gap=gap,
+    return ShortIntervals(bound=bound, incumbent=incumbent, intervals=intervals, status=statuses[status], gap=gap,
                           seconds=time.perf_counter() - started)
