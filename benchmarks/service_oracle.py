@@ -18,6 +18,10 @@ Three steps per week and staffing method:
    0.02 in simulation. Estimate: s_c - p1 * N_c / open_c, a roster at plan but in N_c
    intervals short by one; an estimate, not a bound (over-staffing elsewhere can lift an
    interval, queues carried over tie intervals together).
+4. Proven with the queue carried over (`fluid_miss_bound` with `below_plan`): every roster
+   leaves at least N'_c >= N_c intervals below the plan or behind the queue a short interval
+   left, which misses even in the fluid model (no randomness). Estimate "carried":
+   s_c - p1 * N'_c / open_c, as in 3.
 The MIP's incumbent (a point of the relaxation, not a roster) is the most its bound could
 ever prove: where it is low, the relaxation cannot exclude the goal.
 """
@@ -29,6 +33,7 @@ import pandas as pd
 
 from staffcast.config import PlanningConfig
 from staffcast.scheduler.roster.model.instance import RosterInstance
+from staffcast.scheduler.roster.search.fluid_misses import fluid_miss_bound
 from staffcast.scheduler.roster.search.short_intervals import short_interval_bound
 from staffcast.scheduler.staffing.requirements import queue_performance
 
@@ -84,53 +89,61 @@ def best_share_rows(cfg: PlanningConfig, inst: RosterInstance, needs: pd.DataFra
     rows, pooled = [], []
     for name in margins:
         bound = short_interval_bound(inst, seconds, (name,))
+        carried = fluid_miss_bound(inst, seconds, (name,), tolerance=TOLERANCE, below_plan=True)
         k, margin = margins[name]
         short, p, ones, p1 = misses[name]
-        rows.append(_row(name, bound, k, margin, short, p, ones, p1, plan[name], achieved[name]))
+        rows.append(_row(name, bound, carried, k, margin, short, p, ones, p1, plan[name], achieved[name]))
         pooled.append((bound.intervals, bound.intervals * achieved[name], short, short * p if short else 0.0,
                        ones, ones * p1 if ones else 0.0, bound.intervals * plan[name]))
     together = short_interval_bound(inst, seconds)
+    together_carried = fluid_miss_bound(inst, seconds, tolerance=TOLERANCE, below_plan=True)
     opened, reached, short, missed, ones, missed1, at_plan = (sum(column) for column in zip(*pooled, strict=True))
     p = missed / short if short else float("nan")
     p1 = missed1 / ones if ones else float("nan")
     k = sum(margins[name][0] for name in margins)
-    rows.append(_row("queues", together, k, float("nan"), short, p, ones, p1, at_plan / opened, reached / opened))
+    rows.append(_row("queues", together, together_carried, k, float("nan"), short, p, ones, p1, at_plan / opened,
+                     reached / opened))
     return rows
 
 
-def _row(name, bound, k, margin, short, p, ones, p1, at_plan, achieved) -> tuple:
+def _row(name, bound, carried, k, margin, short, p, ones, p1, at_plan, achieved) -> tuple:
     n, opened = bound.bound, bound.intervals
     rate = p1 if ones else p
-    estimate = at_plan - (0.0 if np.isnan(rate) else rate) * n / opened if opened else float("nan")
-    return (name, opened, n, bound.incumbent, bound.status, bound.gap, k, margin, short, p, ones, p1,
+    rate = 0.0 if np.isnan(rate) else rate
+    estimate = at_plan - rate * n / opened if opened else float("nan")
+    # an interval below plan or behind a fluid queue misses at least as often as one below plan
+    carried_estimate = at_plan - rate * carried.bound / opened if opened else float("nan")
+    return (name, opened, n, bound.incumbent, bound.status, bound.gap, carried.bound, k, margin, short, p, ones, p1,
             1 - n / opened if opened else float("nan"), 1 - max(n - k, 0) / opened if opened else float("nan"),
-            estimate, achieved)
+            estimate, carried_estimate, achieved)
 
 
 def print_best_share(rows_by_method: dict[str, list[tuple]], seconds: float) -> None:
     """The table "best share any roster of this team can reach" of one week."""
     print(f"\nbest share any roster of this team can reach (short-interval MIP, SCIP, {seconds:g} s each)")
     print(f"{'method':>6} {'channel':>7} {'open':>5} {'short>=':>7} {'MIP best':>8} {'MIP':>10} {'gap':>5} "
-          f"{'k':>4} {'margin':>6} {'roster short':>12} {'sim miss':>8} {'by one':>6} {'miss':>5} "
-          f"{'count<=':>7} {'Erlang<=':>8} {'estimate':>8} {'roster':>6}")
+          f"{'carry>=':>7} {'k':>4} {'margin':>6} {'roster short':>12} {'sim miss':>8} {'by one':>6} {'miss':>5} "
+          f"{'count<=':>7} {'Erlang<=':>8} {'estimate':>8} {'carried':>7} {'roster':>6}")
     for method, rows in rows_by_method.items():
-        for (name, opened, n, best, status, gap, k, margin, short, p, ones, p1, by_count, by_erlang, estimate,
-             achieved) in rows:
+        for (name, opened, n, best, status, gap, carried, k, margin, short, p, ones, p1, by_count, by_erlang,
+             estimate, carried_estimate, achieved) in rows:
             gap_text = "-" if gap is None else f"{gap:.0%}"
             margin_text = "" if np.isnan(margin) else f"{margin:.2f}"
             best_text = "-" if best is None else str(best)
-            print(f"{method:>6} {name:>7} {opened:>5} {n:>7} {best_text:>8} {status:>10} {gap_text:>5} {k:>4} "
-                  f"{margin_text:>6} {short:>12} {_pct(p):>8} {ones:>6} {_pct(p1):>5} {by_count:>7.1%} "
-                  f"{by_erlang:>8.1%} {estimate:>8.1%} {_pct(achieved):>6}", flush=True)
+            print(f"{method:>6} {name:>7} {opened:>5} {n:>7} {best_text:>8} {status:>10} {gap_text:>5} {carried:>7} "
+                  f"{k:>4} {margin_text:>6} {short:>12} {_pct(p):>8} {ones:>6} {_pct(p1):>5} {by_count:>7.1%} "
+                  f"{by_erlang:>8.1%} {estimate:>8.1%} {carried_estimate:>7.1%} {_pct(achieved):>6}", flush=True)
     for line in (
         "short>=: open intervals every roster leaves below the plan (proven; queues: the channels together, each",
         "  alone may take the shared agents); MIP best: the fewest SCIP found in the relaxation (the most its",
-        "  bound can reach); k: open intervals where one staff below the plan is still within 0.02 of target in",
-        "  Erlang; margin: median target minus Erlang SL one staff below; sim miss: share of the roster's short",
-        "  intervals simulated below target - 0.02 (miss: of those short by one)",
+        "  bound can reach); carry>=: open intervals every roster leaves below the plan or behind a queue carried",
+        "  from a short interval that misses even without randomness (proven; `fluid_miss_bound`, patient",
+        "  channels only below plan); k: open intervals where one staff below the plan is still within 0.02 of",
+        "  target in Erlang; margin: median target minus Erlang SL one staff below; sim miss: share of the",
+        "  roster's short intervals simulated below target - 0.02 (miss: of those short by one)",
         "count<=: most intervals at or above plan (proven); Erlang<=: most within 0.02 in the plan's Erlang",
         "  model (proven there); estimate: the plan's own simulated share minus miss x short>= / open",
-        "  (measured); roster: this roster's share within 0.02, simulated"):
+        "  (measured); carried: the same with carry>=; roster: this roster's share within 0.02, simulated"):
         print(line)
 
 
