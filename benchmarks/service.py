@@ -13,7 +13,8 @@ seconds, deterministic budget) -> independent simulation of the roster's coverag
 queues carried over (`simulation.frame.simulate_frame`, 20 replications, seed 0). Per queue
 channel: the share of open intervals (with contacts) whose simulated service level is within
 0.02 of the target or above, the volume-weighted simulated service level against the
-target, and the roster's agent-hours on the channel against the SIPP plan's staff-hours.
+target, and the roster's agent-hours on the channel against the SIPP plan's staff-hours;
+the row `queues` pools the queue channels (their intervals, contacts and hours together).
 The oracle row `plan` simulates the method's requirement itself (agents exactly at plan,
 no roster): what a perfect roster of that plan would reach on the same data. The column
 `unavoidable` is the other oracle: the agent-intervals below the plan that every roster of
@@ -121,22 +122,27 @@ def simulated(cfg: PlanningConfig, needs: pd.DataFrame, coverage: pd.DataFrame |
 
 def measure(cfg: PlanningConfig, needs: pd.DataFrame, coverage: pd.DataFrame | None,
             sipp: pd.DataFrame, sim: pd.DataFrame) -> dict[str, tuple[float, float, float, float]]:
-    """Per queue channel: (share of open intervals within TOLERANCE of target, simulated
-    volume-weighted SL, target, hours / SIPP staff-hours). `coverage` None: the plan itself;
+    """Per queue channel, then for the queue channels pooled ("queues"): (share of open
+    intervals within TOLERANCE of target, simulated volume-weighted SL, target (pooled: the
+    volume-weighted one), hours / SIPP staff-hours). `coverage` None: the plan itself;
     `sim`: its `simulated` frame."""
-    out = {}
+    out, pooled = {}, []
     for channel in cfg.channels:
         if channel.kind != "queue":
             continue
         part = sim[(sim["channel"] == channel.name) & (sim["volume"] > 0)]
-        within = float((part["sim_service_level"] >= channel.service_level - TOLERANCE).mean())
-        overall = float(np.average(part["sim_service_level"], weights=part["volume"]))
+        met = part["sim_service_level"] >= channel.service_level - TOLERANCE
+        volume = float(part["volume"].sum())
+        served = float((part["sim_service_level"] * part["volume"]).sum())
         if coverage is None:
             hours = needs.loc[needs["channel"] == channel.name, "staff"].sum() * cfg.interval_minutes / 60
         else:
             hours = coverage.loc[coverage["channel"] == channel.name, "scheduled"].sum() * cfg.interval_minutes / 60
         plan = sipp.loc[sipp["channel"] == channel.name, "staff"].sum() * cfg.interval_minutes / 60
-        out[channel.name] = (within, overall, channel.service_level, hours / plan)
+        out[channel.name] = (float(met.mean()), served / volume, channel.service_level, hours / plan)
+        pooled.append((int(met.sum()), len(part), served, volume, channel.service_level * volume, hours, plan))
+    met, opened, served, volume, aimed, hours, plan = (sum(column) for column in zip(*pooled, strict=True))
+    out["queues"] = (met / opened, served / volume, aimed / volume, hours / plan)
     return out
 
 
@@ -180,7 +186,8 @@ def week(name: str, methods, limit: float, mip_limit: float) -> None:
         itself = measure(cfg, needs, None, plans["sipp"], simulated(cfg, needs, None))
         for what, figures in (("roster", ours), ("plan", itself)):
             for channel, (within, overall, target, ratio) in figures.items():
-                extra = f"{gap:>7} {short.get(channel, 0.0):>6.0f}" if what == "roster" else ""
+                short_text = f"{short.get(channel, sum(short.get(c, 0.0) for c in floor)):>6.0f}"
+                extra = f"{gap:>7} {short_text}" if what == "roster" else ""
                 print(f"{method:>6} {what:>6} {channel:>8} {within:>11.1%} {overall:>7.3f} {target:>6.2f} "
                       f"{ratio:>10.2f} {extra}", flush=True)
         print(f"{method:>6} queues short of the plan: roster {sum(short.get(c, 0.0) for c in floor):,.0f} "
