@@ -192,12 +192,15 @@ def week(name: str, methods, limit: float, mip_limit: float) -> None:
                       f"{ratio:>10.2f} {extra}", flush=True)
         print(f"{method:>6} queues short of the plan: roster {sum(short.get(c, 0.0) for c in floor):,.0f} "
               f"agent-intervals, unavoidable by any roster {sum(floor.values()):,.0f}", flush=True)
+        if mip_limit <= 0:
+            continue
         best[method] = best_share_rows(cfg, inst, needs, result.coverage, sim, {c: f[0] for c, f in ours.items()},
                                        {c: f[0] for c, f in itself.items()}, mip_limit)
     print("goals: within 0.02 >= 95%, sim SL >= target, hours/SIPP <= 1.10")
     print("short: agent-intervals the roster is below the plan; unavoidable: the least any roster of these "
           "agents leaves on the queue channels (LP of their weeks, `shortfall_lower_bound`)")
-    print_best_share(best, mip_limit)
+    if best:
+        print_best_share(best, mip_limit)
 
 
 def main() -> None:
@@ -206,7 +209,8 @@ def main() -> None:
     parser.add_argument("--methods", nargs="+", default=["sipp", "mol", "isa"], choices=["sipp", "mol", "isa"])
     parser.add_argument("--limit", type=float, default=60.0)
     parser.add_argument("--mip-limit", type=float, default=60.0,
-                        help="seconds per short-interval MIP (SCIP; its proven bound at the limit is printed)")
+                        help="seconds per short-interval MIP (SCIP; its proven bound at the limit is printed); "
+                             "0 leaves the best-share table out")
     args = parser.parse_args()
     for name in args.weeks:
         week(name, args.methods, args.limit, args.mip_limit)
