@@ -122,11 +122,12 @@ class StaffingConfig:
     """How queue channels are staffed over time: `method` "sipp" (per-interval Erlang C/A),
     "mol" (Erlang C/A at the modified offered load, which lags the arrivals) or "isa"
     (raised where the simulation with queues carried over misses the target). Default
-    "isa": measured on two generated weeks and the sample week (docs/staffing.md), it met
-    the target in as many or more simulated intervals than SIPP and MOL with the fewest
-    agent-hours (0.3-2.2% below SIPP; MOL 0-5.6% above)."""
+    "mol": in `benchmarks/service.py` (requirements -> roster -> simulation, a generated
+    week and the sample's), its rosters put the most queue intervals at target on both
+    weeks (demo 96.2%, generated 84.2%; ISA 95.3% and 82.0%, SIPP 94.0% and 82.5%) for the
+    same scheduled hours as ISA (docs/staffing.md), and it needs no simulation."""
 
-    method: Literal["sipp", "mol", "isa"] = "isa"
+    method: Literal["sipp", "mol", "isa"] = "mol"
 
 
 @dataclass(frozen=True)

@@ -18,11 +18,11 @@ applied over time by `method` (`[staffing] method`; docs/staffing.md):
 - "sipp": per interval at its own load; every interval with forecast contacts is staffed
   and one without gets none (the forecast decides when a queue channel has contacts; open
   hours shape the deferred backlog); the figures below are Erlang C/A at `agents`;
-- "mol": at the modified offered load, which lags the arrivals
+- "mol" (the default): at the modified offered load, which lags the arrivals
   (`staffcast.scheduler.staffing.time_varying`); an interval without contacts right after
   busy ones may need agents; the figures are the stationary ones at the modified load,
   averaged over the interval; with constant arrivals this is "sipp" exactly;
-- "isa" (the default): raised from min(sipp, mol) where a seeded simulation with queues
+- "isa": raised from min(sipp, mol) where a seeded simulation with queues
   carried over misses the target; the figures are that simulation's at `agents` (occupancy:
   modified load x (1 - abandonment) / slots).
 `service_level` is the share of offered contacts answered within `answer_seconds`
@@ -202,7 +202,7 @@ def requirements(forecast: pd.DataFrame, config: PlanningConfig, *, staff_to: st
 
     `method` staffs the queue channels: "sipp" (per-interval Erlang C/A), "mol" (Erlang C/A
     at the modified offered load) or "isa" (simulation-based iterative staffing); None
-    takes the config's `[staffing] method` ("isa" unless set; see
+    takes the config's `[staffing] method` ("mol" unless set; see
     `staffcast.scheduler.staffing.time_varying`). Deferred channels are planned the same
     way under every method.
 

@@ -45,7 +45,7 @@ def staff(
                                                "mol (Erlang C/A at the modified offered load, lagging the "
                                                "arrivals) or isa (raised where a simulation with queues carried "
                                                "over misses the target). Default: [staffing] method of the "
-                                               "config (isa).")] = None,
+                                               "config (mol).")] = None,
     workers: Annotated[int | None, typer.Option(min=1, help=WORKERS_HELP)] = None,
     scheduler: Annotated[str | None, typer.Option(help=SCHEDULER_HELP)] = None,
 ) -> None:

@@ -24,7 +24,7 @@ from staffcast.scheduler.staffing.requirements import (
 @pytest.fixture
 def planning(tmp_path):
     # these tests check the per-interval Erlang maths, method "sipp"; the time-varying
-    # methods (and the default, "isa") are tested in test_time_varying.py
+    # methods (and the default, "mol") are tested in test_time_varying.py
     return dataclasses.replace(load_planning(tmp_path), staffing=StaffingConfig("sipp"))
 
 

@@ -117,7 +117,7 @@ def test_deferred_channels_do_not_depend_on_the_method(tmp_path):
 
 
 def test_staffing_section_of_the_config(tmp_path):
-    assert load_config(_config(tmp_path), needs=()).staffing.method == "isa"  # the default
+    assert load_config(_config(tmp_path), needs=()).staffing.method == "mol"  # the default
     for method in time_varying.METHODS:
         cfg = load_config(_config(tmp_path, f'\n[staffing]\nmethod = "{method}"\n'), needs=())
         assert cfg.staffing.method == method
