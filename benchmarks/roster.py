@@ -40,7 +40,7 @@ import statistics
 import sys
 import tempfile
 import time
-from dataclasses import replace
+from dataclasses import fields, is_dataclass, replace
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # roster_instances beside this file
@@ -94,8 +94,8 @@ def generated(sizes, limits) -> None:
 def cached_mip_bound(inst, seconds: float) -> tuple[float, str, float]:
     """(bound, status, seconds) of `mip_lower_bound(inst, seconds)`, kept in the temp dir
     under a hash of the instance and the limit."""
-    key = hashlib.sha256(pickle.dumps((inst.demand.staff.tobytes(), repr(inst.agents), repr(inst.shifts),
-                                       repr(inst.config), seconds))).hexdigest()[:16]
+    key = hashlib.sha256(pickle.dumps((inst.demand.staff.tobytes(), _stable(inst.agents), repr(inst.shifts),
+                                       _stable(inst.config), seconds))).hexdigest()[:16]
     path = Path(tempfile.gettempdir()) / f"staffcast-mip-bound-{key}.json"
     if path.exists():
         cached = json.loads(path.read_text())
@@ -103,6 +103,19 @@ def cached_mip_bound(inst, seconds: float) -> tuple[float, str, float]:
     result = mip_lower_bound(inst, seconds)
     path.write_text(json.dumps({"bound": result.bound, "status": result.status, "seconds": result.seconds}))
     return result.bound, result.status, result.seconds
+
+
+def _stable(value) -> str:
+    """`repr` with every set sorted: a frozenset of strings reprs in hash order, which
+    changes from process to process (PYTHONHASHSEED)."""
+    if isinstance(value, (set, frozenset)):
+        return "{" + ", ".join(sorted(_stable(v) for v in value)) + "}"
+    if isinstance(value, (list, tuple)):
+        return "(" + ", ".join(_stable(v) for v in value) + ")"
+    if is_dataclass(value):
+        return f"{type(value).__name__}(" + ", ".join(f"{f.name}={_stable(getattr(value, f.name))}"
+                                                      for f in fields(value)) + ")"
+    return repr(value)
 
 
 def realistic(limits, runs: int, mip_seconds: float | None = None) -> None:
