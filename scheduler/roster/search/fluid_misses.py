@@ -4,8 +4,9 @@
 can still miss when the queue left by a short one before it is still waiting. This counts
 misses in the fluid model of the same queues: no randomness (contacts arrive evenly, each
 takes exactly its handle time), first come first served, the queue carried from interval to
-interval while the channel stays open. Randomness only adds waiting, so the fluid model is
-the most a roster could hope for; an interval the fluid model misses is a miss.
+interval while the channel stays open. Randomness only adds waiting on average, so the
+fluid model is the most a roster could hope for, and an interval it misses is taken as a
+miss (a bound in that model, not in the stochastic simulation).
 
 Per interval t of a counted channel, in agent-seconds of work: `a` the work arriving per
 second (volume x handle time / interval length, handle time stretched by concurrency as the
