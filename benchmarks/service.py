@@ -184,13 +184,13 @@ def week(name: str, methods, limit: float, mip_limit: float) -> None:
         sim = simulated(cfg, needs, result.coverage)
         ours = measure(cfg, needs, result.coverage, plans["sipp"], sim)
         itself = measure(cfg, needs, None, plans["sipp"], simulated(cfg, needs, None))
+        queue_short = sum(short.get(c, 0.0) for c in floor)
         for what, figures in (("roster", ours), ("plan", itself)):
             for channel, (within, overall, target, ratio) in figures.items():
-                short_text = f"{short.get(channel, sum(short.get(c, 0.0) for c in floor)):>6.0f}"
-                extra = f"{gap:>7} {short_text}" if what == "roster" else ""
+                extra = f"{gap:>7} {short.get(channel, queue_short):>6.0f}" if what == "roster" else ""
                 print(f"{method:>6} {what:>6} {channel:>8} {within:>11.1%} {overall:>7.3f} {target:>6.2f} "
                       f"{ratio:>10.2f} {extra}", flush=True)
-        print(f"{method:>6} queues short of the plan: roster {sum(short.get(c, 0.0) for c in floor):,.0f} "
+        print(f"{method:>6} queues short of the plan: roster {queue_short:,.0f} "
               f"agent-intervals, unavoidable by any roster {sum(floor.values()):,.0f}", flush=True)
         if mip_limit <= 0:
             continue

@@ -34,7 +34,12 @@ from ortools.linear_solver import pywraplp
 
 from staffcast.scheduler.roster.model.instance import RosterInstance
 from staffcast.scheduler.roster.search.lower_bound import coverage_model
-from staffcast.scheduler.roster.search.short_intervals import ShortIntervals, minimise_count
+from staffcast.scheduler.roster.search.short_intervals import (
+    ShortIntervals,
+    channel_indices,
+    minimise_count,
+    scip_solver,
+)
 
 
 def fluid_miss_bound(inst: RosterInstance, seconds: float = 60.0, channels: tuple[str, ...] | None = None, *,
@@ -47,17 +52,11 @@ def fluid_miss_bound(inst: RosterInstance, seconds: float = 60.0, channels: tupl
     `short_interval_bound`'s count). Channels the fluid model leaves out count only when
     `below_plan`, and then only below plan."""
     started = time.perf_counter()
-    config = inst.config
-    names = [ch.name for ch in config.channels]
-    wanted = [names.index(n) for n in channels] if channels is not None else list(range(len(names)))
-    solver = pywraplp.Solver.CreateSolver("SCIP")
-    if solver is None:
-        raise RuntimeError("this OR-Tools build has no SCIP")
-    solver.SuppressOutput()
+    solver = scip_solver()
     missing, coverage = coverage_model(solver, inst)
     flags = []
-    for c in wanted:
-        channel = config.channels[c]
+    for c in channel_indices(inst, channels):
+        channel = inst.config.channels[c]
         fluid = channel.kind == "queue" and not channel.patience_seconds and channel.service_level - tolerance >= 0.5
         if fluid:
             mine = fluid_misses_of_channel(solver, inst, c, coverage, tolerance)

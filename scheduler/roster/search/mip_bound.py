@@ -21,6 +21,7 @@ from ortools.linear_solver import pywraplp
 from staffcast.scheduler.roster.model.instance import SCALE, RosterInstance
 from staffcast.scheduler.roster.search.lower_bound import agents_weeks
 from staffcast.scheduler.roster.search.lp_cover import _quiet_stdout, add_coverage_lp
+from staffcast.scheduler.roster.search.short_intervals import scip_solver
 
 # SCIP's dual bound is exact up to its feasibility and gap tolerances (1e-6); shave a
 # little more so the value stays a bound
@@ -44,13 +45,7 @@ def mip_lower_bound(inst: RosterInstance, seconds: float = 600.0, *, threads: in
     """SCIP's best bound on the agents'-weeks MIP (integral shifts, fractional lunches and
     channel split, no soft rules) after at most `seconds` of wall time; `log`: SCIP's log."""
     started = time.perf_counter()
-    solver = pywraplp.Solver.CreateSolver("SCIP")
-    if solver is None:
-        raise RuntimeError("this OR-Tools build has no SCIP")
-    if log:
-        solver.EnableOutput()
-    else:
-        solver.SuppressOutput()
+    solver = scip_solver(quiet=not log)
     counts = agents_weeks(solver, inst, with_cost=True, integral=True)
     add_coverage_lp(solver, inst, counts)
     solver.Objective().SetMinimization()

@@ -54,12 +54,8 @@ def short_interval_bound(inst: RosterInstance, seconds: float = 60.0, channels: 
     all of them, counted together) that every roster of these agents leaves short of the
     requirement, after at most `seconds` of wall time; `integral_shifts`: whole shifts."""
     started = time.perf_counter()
-    names = [ch.name for ch in inst.config.channels]
-    wanted = {names.index(n) for n in channels} if channels is not None else set(range(len(names)))
-    solver = pywraplp.Solver.CreateSolver("SCIP")
-    if solver is None:
-        raise RuntimeError("this OR-Tools build has no SCIP")
-    solver.SuppressOutput()
+    wanted = set(channel_indices(inst, channels))
+    solver = scip_solver()
     missing = shortfall_model(solver, inst, integral=integral_shifts)
     ours = [(c, t, var) for (c, t), var in missing.items() if c in wanted]
     flags = []
@@ -68,6 +64,24 @@ def short_interval_bound(inst: RosterInstance, seconds: float = 60.0, channels: 
         solver.Add(var <= float(inst.demand.staff[c, t]) * short)
         flags.append(short)
     return minimise_count(solver, flags, intervals=len(ours), seconds=seconds, threads=threads, started=started)
+
+
+def scip_solver(*, quiet: bool = True) -> pywraplp.Solver:
+    """A SCIP solver through OR-Tools' wrapper (its log off when `quiet`)."""
+    solver = pywraplp.Solver.CreateSolver("SCIP")
+    if solver is None:
+        raise RuntimeError("this OR-Tools build has no SCIP")
+    if quiet:
+        solver.SuppressOutput()
+    else:
+        solver.EnableOutput()
+    return solver
+
+
+def channel_indices(inst: RosterInstance, channels: tuple[str, ...] | None) -> list[int]:
+    """Config positions of the channels named (None: every channel)."""
+    names = [ch.name for ch in inst.config.channels]
+    return [names.index(n) for n in channels] if channels is not None else list(range(len(names)))
 
 
 def minimise_count(solver: pywraplp.Solver, flags: list, *, intervals: int, seconds: float, threads: int,
