@@ -28,6 +28,8 @@ ever prove: where it is low, the relaxation cannot exclude the goal.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
@@ -80,11 +82,10 @@ def short_misses(cfg: PlanningConfig, needs: pd.DataFrame, coverage: pd.DataFram
 
 def best_share_rows(cfg: PlanningConfig, inst: RosterInstance, needs: pd.DataFrame, coverage: pd.DataFrame,
                     sim: pd.DataFrame, achieved: dict[str, float], plan: dict[str, float],
-                    seconds: float) -> list[tuple]:
-    """Rows (channel, open, bound, incumbent, status, gap, k, median margin, short, p,
-    short by one, p1, best by count, best in Erlang, estimate, achieved) per queue channel,
-    then one for the queues together ("queues": its bound is the joint one; the rest
-    pooled). `achieved`, `plan`: shares within 0.02 of the roster and of the plan, simulated."""
+                    seconds: float) -> list[ShareRow]:
+    """A `ShareRow` per queue channel, then one for the queues together ("queues": its
+    bounds are the joint ones; the rest pooled). `achieved`, `plan`: shares within 0.02 of
+    the roster and of the plan, simulated."""
     margins, misses = one_below(cfg, needs), short_misses(cfg, needs, coverage, sim)
     rows, pooled = [], []
     for name in margins:
@@ -106,33 +107,62 @@ def best_share_rows(cfg: PlanningConfig, inst: RosterInstance, needs: pd.DataFra
     return rows
 
 
-def _row(name, bound, carried, k, margin, short, p, ones, p1, at_plan, achieved) -> tuple:
+@dataclass(frozen=True)
+class ShareRow:
+    """One row of the best-share table: the channel's open intervals; `short`, `incumbent`,
+    `status`, `gap` of the short-interval bound; `carried` (the fluid bound below plan or
+    behind a carried queue); `k` and `margin` (Erlang one staff below plan); the roster's
+    short intervals, the share p of them simulated below target (`ones`, `p1`: those short
+    by one); the best shares by count and in Erlang; the estimates from `short` and from
+    `carried`; the roster's own share."""
+
+    name: str
+    opened: int
+    short: int
+    incumbent: int | None
+    status: str
+    gap: float | None
+    carried: int
+    k: int
+    margin: float
+    roster_short: int
+    p: float
+    ones: int
+    p1: float
+    by_count: float
+    by_erlang: float
+    estimate: float
+    carried_estimate: float
+    achieved: float
+
+
+def _row(name, bound, carried, k, margin, short, p, ones, p1, at_plan, achieved) -> ShareRow:
     n, opened = bound.bound, bound.intervals
     rate = p1 if ones else p
     rate = 0.0 if np.isnan(rate) else rate
-    estimate = at_plan - rate * n / opened if opened else float("nan")
+    nan = float("nan")
     # an interval below plan or behind a fluid queue misses at least as often as one below plan
-    carried_estimate = at_plan - rate * carried.bound / opened if opened else float("nan")
-    return (name, opened, n, bound.incumbent, bound.status, bound.gap, carried.bound, k, margin, short, p, ones, p1,
-            1 - n / opened if opened else float("nan"), 1 - max(n - k, 0) / opened if opened else float("nan"),
-            estimate, carried_estimate, achieved)
+    return ShareRow(name, opened, n, bound.incumbent, bound.status, bound.gap, carried.bound, k, margin, short, p,
+                    ones, p1, 1 - n / opened if opened else nan, 1 - max(n - k, 0) / opened if opened else nan,
+                    at_plan - rate * n / opened if opened else nan,
+                    at_plan - rate * carried.bound / opened if opened else nan, achieved)
 
 
-def print_best_share(rows_by_method: dict[str, list[tuple]], seconds: float) -> None:
+def print_best_share(rows_by_method: dict[str, list[ShareRow]], seconds: float) -> None:
     """The table "best share any roster of this team can reach" of one week."""
     print(f"\nbest share any roster of this team can reach (short-interval MIP, SCIP, {seconds:g} s each)")
     print(f"{'method':>6} {'channel':>7} {'open':>5} {'short>=':>7} {'MIP best':>8} {'MIP':>10} {'gap':>5} "
           f"{'carry>=':>7} {'k':>4} {'margin':>6} {'roster short':>12} {'sim miss':>8} {'by one':>6} {'miss':>5} "
           f"{'count<=':>7} {'Erlang<=':>8} {'estimate':>8} {'carried':>7} {'roster':>6}")
     for method, rows in rows_by_method.items():
-        for (name, opened, n, best, status, gap, carried, k, margin, short, p, ones, p1, by_count, by_erlang,
-             estimate, carried_estimate, achieved) in rows:
-            gap_text = "-" if gap is None else f"{gap:.0%}"
-            margin_text = "" if np.isnan(margin) else f"{margin:.2f}"
-            best_text = "-" if best is None else str(best)
-            print(f"{method:>6} {name:>7} {opened:>5} {n:>7} {best_text:>8} {status:>10} {gap_text:>5} {carried:>7} "
-                  f"{k:>4} {margin_text:>6} {short:>12} {_pct(p):>8} {ones:>6} {_pct(p1):>5} {by_count:>7.1%} "
-                  f"{by_erlang:>8.1%} {estimate:>8.1%} {carried_estimate:>7.1%} {_pct(achieved):>6}", flush=True)
+        for r in rows:
+            gap_text = "-" if r.gap is None else f"{r.gap:.0%}"
+            margin_text = "" if np.isnan(r.margin) else f"{r.margin:.2f}"
+            best_text = "-" if r.incumbent is None else str(r.incumbent)
+            print(f"{method:>6} {r.name:>7} {r.opened:>5} {r.short:>7} {best_text:>8} {r.status:>10} {gap_text:>5} "
+                  f"{r.carried:>7} {r.k:>4} {margin_text:>6} {r.roster_short:>12} {_pct(r.p):>8} {r.ones:>6} "
+                  f"{_pct(r.p1):>5} {r.by_count:>7.1%} {r.by_erlang:>8.1%} {r.estimate:>8.1%} "
+                  f"{r.carried_estimate:>7.1%} {_pct(r.achieved):>6}", flush=True)
     for line in (
         "short>=: open intervals every roster leaves below the plan (proven; queues: the channels together, each",
         "  alone may take the shared agents); MIP best: the fewest SCIP found in the relaxation (the most its",
